@@ -1,0 +1,1 @@
+"""Ingestion: read corpus files → chunk → embed → store in Chroma (incremental, crash-safe)."""

@@ -1,0 +1,215 @@
+"""Reading corpus files: Markdown/plain text with a YAML front-matter block.
+
+The front matter is validated; the body is never altered. Offsets are character offsets
+into the whole file text, so `file_text[start:end]` recovers any chunk or quote exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from qa.types import SourceKind
+
+DOCUMENT_GLOBS = ("articles/*.md", "articles/*.txt", "references/*.md")
+
+
+class DocumentError(ValueError):
+    """A corpus file that cannot be used; the message names the file and the reason."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = str(path)
+        self.reason = reason
+
+
+class SourceRef(BaseModel):
+    """One work a reference note cites. Never invented: only what the fact base gives."""
+
+    model_config = ConfigDict(extra="forbid")
+    title: str = Field(min_length=3)
+    journal: str | None = None
+    organisation: str | None = None
+    year: int | Literal["current"]
+    citation: str | None = None
+    url: str | None = Field(None, pattern=r"^https://\S+$")
+    doi: str | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$")
+
+    @model_validator(mode="after")
+    def _publisher(self) -> "SourceRef":
+        if not (self.journal or self.organisation):
+            raise ValueError("a source needs a journal or an organisation")
+        return self
+
+    def short(self) -> str:
+        return self.title.split(" (")[0]
+
+
+class ArticleMeta(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=3)
+    kind: Literal["article"]
+    site: str
+    url: str = Field(pattern=r"^https?://\S+$")
+    source_kind: Literal["anecdote", "opinion"]
+    section_kinds: dict[str, Literal["anecdote", "opinion"]] = {}
+    format: Literal["plain", "markdown"] = "plain"
+
+
+class ReferenceMeta(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str = Field(min_length=3)
+    kind: Literal["reference"]
+    topics: list[str] = Field(min_length=1)
+    sources: list[SourceRef] = Field(min_length=1)
+    reviewed: dt.date
+
+
+@dataclass(frozen=True)
+class Document:
+    source_id: str
+    path: str  # relative to the corpus folder
+    title: str
+    kind: Literal["article", "reference"]
+    url: str
+    text: str  # the whole file, front matter included
+    body_start: int
+    format: Literal["plain", "markdown"]
+    default_kind: SourceKind
+    section_kinds: dict[str, SourceKind] = field(default_factory=dict)
+    sources: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    sha256: str = ""
+
+    def kind_of(self, section: str) -> SourceKind:
+        return self.section_kinds.get(section, self.default_kind)
+
+
+def split_front_matter(text: str) -> tuple[dict[str, Any], int]:
+    """Return (front matter, offset where the body starts). Raises ValueError if malformed."""
+    if not text.startswith("---\n"):
+        raise ValueError("missing YAML front matter (the file must start with a '---' line)")
+    close = text.find("\n---\n", 3)
+    if close < 0:
+        if text.endswith("\n---"):
+            close = len(text) - 4
+        else:
+            raise ValueError("front matter is not closed by a '---' line")
+    try:
+        meta = yaml.safe_load(text[4:close])
+    except yaml.YAMLError as exc:
+        raise ValueError(f"front matter is not valid YAML ({exc.__class__.__name__})") from None
+    if not isinstance(meta, dict):
+        raise ValueError("front matter must be a mapping of fields")
+    return meta, min(close + 5, len(text))
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    where = ".".join(str(part) for part in first["loc"]) or "(root)"
+    return f"front matter field '{where}': {first['msg']}"
+
+
+def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000) -> Document:
+    rel = path.relative_to(corpus_root).as_posix()
+    size = path.stat().st_size
+    if size == 0:
+        raise DocumentError(rel, "file is empty")
+    if size > max_bytes:
+        raise DocumentError(rel, f"file is {size:,} bytes, over the {max_bytes:,}-byte limit")
+    raw = path.read_bytes()
+    if b"\x00" in raw:
+        raise DocumentError(rel, "file looks binary (contains NUL bytes)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise DocumentError(rel, f"not valid UTF-8 (byte {exc.start})") from None
+    if not text.strip():
+        raise DocumentError(rel, "file is empty")
+    try:
+        meta, body_start = split_front_matter(text)
+    except ValueError as exc:
+        raise DocumentError(rel, str(exc)) from None
+    if not text[body_start:].strip():
+        raise DocumentError(rel, "file has front matter but no body text")
+    digest = hashlib.sha256(raw).hexdigest()
+    try:
+        if meta.get("kind") == "reference":
+            ref = ReferenceMeta.model_validate(meta)
+            return Document(
+                source_id=ref.id or path.stem,
+                path=rel,
+                title=ref.title,
+                kind="reference",
+                url=next((s.url or f"https://doi.org/{s.doi}" for s in ref.sources if s.url or s.doi), ""),
+                text=text,
+                body_start=body_start,
+                format="markdown",
+                default_kind="reference",
+                sources=tuple(f"{s.short()} ({s.year})" for s in ref.sources),
+                topics=tuple(ref.topics),
+                sha256=digest,
+            )
+        art = ArticleMeta.model_validate(meta)
+    except ValidationError as exc:
+        raise DocumentError(rel, describe_validation_error(exc)) from None
+    return Document(
+        source_id=art.id,
+        path=rel,
+        title=art.title,
+        kind="article",
+        url=art.url,
+        text=text,
+        body_start=body_start,
+        format=art.format,
+        default_kind=art.source_kind,
+        section_kinds=dict(art.section_kinds),
+        sha256=digest,
+    )
+
+
+def corpus_files(corpus_root: Path) -> list[Path]:
+    files: set[Path] = set()
+    for pattern in DOCUMENT_GLOBS:
+        files.update(p for p in corpus_root.glob(pattern) if p.is_file())
+    return sorted(files)
+
+
+@dataclass
+class CorpusScan:
+    documents: list[Document]
+    skipped: list[DocumentError]
+
+
+def scan_corpus(corpus_root: Path, *, strict: bool = False, max_bytes: int = 5_000_000) -> CorpusScan:
+    """Load every corpus document; bad files are collected (or raised when strict)."""
+    if not corpus_root.is_dir():
+        raise FileNotFoundError(f"corpus folder not found: {corpus_root}")
+    documents: list[Document] = []
+    skipped: list[DocumentError] = []
+    seen: dict[str, str] = {}
+    for path in corpus_files(corpus_root):
+        try:
+            doc = load_document(path, corpus_root, max_bytes)
+            if doc.source_id in seen:
+                raise DocumentError(doc.path, f"id '{doc.source_id}' is already used by {seen[doc.source_id]}")
+            seen[doc.source_id] = doc.path
+            documents.append(doc)
+        except PermissionError:
+            err = DocumentError(path.relative_to(corpus_root).as_posix(), "file is not readable (permission denied)")
+            if strict:
+                raise err from None
+            skipped.append(err)
+        except DocumentError as err:
+            if strict:
+                raise
+            skipped.append(err)
+    return CorpusScan(documents, skipped)

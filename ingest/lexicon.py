@@ -1,0 +1,127 @@
+"""The drug lexicon (corpus/drugs.yaml): brand names and misspellings → generic names."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from rapidfuzz import fuzz, process
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
+# Fuzzy matches must be this close (0-100) and the word at least this long, so "paxil"
+# is not confused with ordinary words; explicit misspellings in the YAML need no fuzz.
+FUZZY_SCORE = 86
+FUZZY_MIN_LEN = 6
+
+
+class LexiconError(ValueError):
+    pass
+
+
+class Brands(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    us: list[str] = []
+    uk: list[str] = []
+    eu: list[str] = []
+
+
+class DrugEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    generic: str = Field(min_length=3, pattern=r"^[a-z][a-z -]+$")
+    drug_class: str = Field(alias="class", min_length=2)
+    reference: str | None
+    brands: Brands = Brands()
+    misspellings: list[str] = []
+
+    def brand_names(self) -> list[str]:
+        return sorted({*self.brands.us, *self.brands.uk, *self.brands.eu})
+
+
+@dataclass(frozen=True)
+class Mention:
+    generic: str
+    surface: str  # the words as the user wrote them
+    start: int
+    end: int
+
+
+class Lexicon:
+    def __init__(self, entries: list[DrugEntry]) -> None:
+        self.entries = {e.generic: e for e in entries}
+        self.alias_to_generic: dict[str, str] = {}
+        for e in entries:
+            for alias in [e.generic, *e.brand_names(), *e.misspellings]:
+                self.alias_to_generic[alias.lower()] = e.generic
+        self._single = {a: g for a, g in self.alias_to_generic.items() if " " not in a}
+        self._multi = sorted((a for a in self.alias_to_generic if " " in a), key=len, reverse=True)
+        self._fuzzy_pool = [a for a in self._single if len(a) >= FUZZY_MIN_LEN - 1]
+
+    def generic(self, name: str) -> str | None:
+        """Generic name for a brand, generic or misspelling; None if unknown."""
+        key = name.strip().lower()
+        if key in self.alias_to_generic:
+            return self.alias_to_generic[key]
+        if len(key) >= FUZZY_MIN_LEN:
+            hit = process.extractOne(key, self._fuzzy_pool, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+            if hit:
+                return self._single[hit[0]]
+        return None
+
+    def mentions(self, text: str) -> list[Mention]:
+        found: list[Mention] = []
+        lower = text.lower()
+        taken: list[tuple[int, int]] = []
+        for alias in self._multi:
+            for m in re.finditer(rf"\b{re.escape(alias)}\b", lower):
+                found.append(Mention(self.alias_to_generic[alias], text[m.start() : m.end()], m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+        for m in _WORD.finditer(text):
+            if any(s <= m.start() < e for s, e in taken):
+                continue
+            generic = self.generic(m.group())
+            if generic:
+                found.append(Mention(generic, m.group(), m.start(), m.end()))
+        return sorted(found, key=lambda x: x.start)
+
+    def normalise(self, text: str) -> str:
+        """Replace brand names and misspellings by generic names; everything else unchanged."""
+        out, last = [], 0
+        for m in self.mentions(text):
+            out.append(text[last : m.start])
+            out.append(m.generic)
+            last = m.end
+        out.append(text[last:])
+        return "".join(out)
+
+    def expand(self, text: str) -> str:
+        """Text plus the generic name of every brand/misspelling in it (for lexical indexing)."""
+        extra = [m.generic for m in self.mentions(text) if m.surface.lower() != m.generic]
+        return text if not extra else f"{text} {' '.join(extra)}"
+
+
+def load_lexicon(path: Path) -> Lexicon:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise LexiconError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("drugs"), list):
+        raise LexiconError(f"{path}: expected a top-level 'drugs' list")
+    entries: list[DrugEntry] = []
+    seen: dict[str, str] = {}
+    for i, raw in enumerate(data["drugs"]):
+        try:
+            entry = DrugEntry.model_validate(raw)
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"])
+            raise LexiconError(f"{path}: drugs[{i}] field '{field}': {err['msg']}") from None
+        for alias in [entry.generic, *entry.brand_names(), *entry.misspellings]:
+            key = alias.lower()
+            if key in seen and seen[key] != entry.generic:
+                raise LexiconError(f"{path}: drugs[{i}] name '{alias}' already belongs to {seen[key]}")
+            seen[key] = entry.generic
+        entries.append(entry)
+    return Lexicon(entries)

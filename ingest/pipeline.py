@@ -1,0 +1,287 @@
+"""`ssri-qa ingest`: corpus → chunks → embeddings → Chroma + a new index generation.
+
+Incremental: chunk ids are content hashes; only chunks missing from the collection are
+embedded, sentence vectors are carried over from the previous generation by chunk id,
+and an unchanged corpus is recognised from a digest without loading the model at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ingest import lexical
+from ingest.chunking import chunk_document, chunk_sentences
+from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
+from ingest.documents import Document, DocumentError, scan_corpus
+from ingest.embedding import Embedder, make_embedder
+from ingest.lexicon import Lexicon, LexiconError, load_lexicon
+from ingest.store import (
+    MANIFEST,
+    Generation,
+    VectorStore,
+    read_current,
+    remove_stale,
+    write_generation,
+    writer_lock,
+)
+from qa.settings import Settings
+from qa.types import Chunk
+
+MANIFEST_VERSION = 1
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass
+class IngestReport:
+    documents: int = 0
+    chunks: int = 0
+    embedded: int = 0
+    sentences_embedded: int = 0
+    deleted: int = 0
+    skipped_files: list[dict[str, str]] = field(default_factory=list)
+    seconds: float = 0.0
+    collection: str = ""
+    generation: str = ""
+    unchanged: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def collection_name(settings: Settings, embedder_identity: str) -> str:
+    """Named from what shapes the vectors, so a new model or chunking gets a fresh collection."""
+    shape = json.dumps({"embedder": embedder_identity, "chunking": settings.chunking.model_dump(), "v": MANIFEST_VERSION}, sort_keys=True)
+    return f"{settings.index.collection_prefix}-{hashlib.sha256(shape.encode()).hexdigest()[:16]}"
+
+
+def embedder_identity(settings: Settings) -> str:
+    """The identity without loading the model (the same string the embedder reports)."""
+    emb = settings.embedding
+    if emb.backend == "fake":
+        return f"fake:{emb.fake_dimensions}"
+    if emb.backend == "bundled":
+        return f"st:{emb.expected_sha256}"
+    return f"st:{emb.model_sha256 or emb.model}"
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What is embedded for a chunk: its title and section give the passage its context."""
+    heading = f"{chunk.title}. {chunk.section}." if chunk.section else f"{chunk.title}."
+    return f"{heading}\n{chunk.text}"
+
+
+def _load_side_data(corpus: Path, documents: list[Document], strict: bool, skipped: list[dict[str, str]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    claims: list[dict[str, Any]] = []
+    drugs: list[dict[str, Any]] = []
+    texts = {d.source_id: d.text for d in documents}
+    claims_path, drugs_path = corpus / "claims.yaml", corpus / "drugs.yaml"
+    if claims_path.exists():
+        try:
+            loaded = load_claims(claims_path)
+            check_claims_against_corpus(loaded, texts, claims_path)
+            claims = [c.model_dump() for c in loaded]
+        except ClaimsError as exc:
+            if strict:
+                raise
+            skipped.append({"path": "claims.yaml", "reason": str(exc).split(": ", 1)[-1]})
+    if drugs_path.exists():
+        try:
+            lexicon = load_lexicon(drugs_path)
+            drugs = [e.model_dump(by_alias=True) for e in lexicon.entries.values()]
+        except LexiconError as exc:
+            if strict:
+                raise
+            skipped.append({"path": "drugs.yaml", "reason": str(exc).split(": ", 1)[-1]})
+    return claims, drugs
+
+
+def _locate_claims(claims: list[dict[str, Any]], documents: dict[str, Document], chunks: list[Chunk]) -> None:
+    """Add file offsets and chunk ids to each claim quote and evidence quote."""
+    by_doc: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        by_doc.setdefault(c.source_id, []).append(i)
+
+    def place(doc_id: str, quote: str) -> dict[str, Any]:
+        doc = documents[doc_id]
+        start = doc.text.find(quote, doc.body_start)
+        end = start + len(quote)
+        chunk = next((chunks[i] for i in by_doc.get(doc_id, []) if chunks[i].start <= start < chunks[i].end), None)
+        return {"path": doc.path, "start": start, "end": end, "chunk_id": chunk.chunk_id if chunk else ""}
+
+    for claim in claims:
+        claim.update(place(claim["document"], claim["quote"]))
+        for ev in claim["evidence"]:
+            ev.update(place(ev["reference"], ev["quote"]))
+
+
+def _digest(*parts: Any) -> str:
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def ingest(
+    settings: Settings,
+    *,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+    store: VectorStore | None = None,
+) -> IngestReport:
+    started = time.perf_counter()
+    report = IngestReport()
+    scan = scan_corpus(settings.corpus.path, strict=settings.corpus.strict, max_bytes=settings.corpus.max_file_bytes)
+    report.skipped_files = [{"path": e.path, "reason": e.reason} for e in scan.skipped]
+    documents = {d.source_id: d for d in scan.documents}
+    claims, drugs = _load_side_data(settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files)
+    chunks = [c for d in scan.documents for c in chunk_document(d, settings.chunking)]
+    report.documents, report.chunks = len(documents), len(chunks)
+    if not chunks:
+        raise DocumentError(settings.corpus.path, "no usable documents in the corpus; nothing to index")
+    _locate_claims(claims, documents, chunks)
+
+    identity = embedder.identity if embedder else embedder_identity(settings)
+    name = collection_name(settings, identity)
+    report.collection = name
+    docs_meta = {
+        d.source_id: {"path": d.path, "title": d.title, "kind": d.kind, "url": d.url, "sha256": d.sha256, "sources": list(d.sources), "topics": list(d.topics)}
+        for d in scan.documents
+    }
+    state = _digest(name, [c.chunk_id for c in chunks], claims, drugs, docs_meta)
+    index_path = settings.index.path
+
+    with writer_lock(index_path):
+        current = read_current(index_path)
+        if current and current.manifest.get("state") == state and current.manifest.get("collection") == name:
+            vectors = store or VectorStore(settings.index, name)
+            if vectors.count() >= len(chunks):
+                report.unchanged = True
+                report.generation = current.name
+                report.deleted = _collect_garbage(vectors, current, index_path)
+                report.seconds = round(time.perf_counter() - started, 3)
+                return report
+
+        vectors = store or VectorStore(settings.index, name)
+        present = vectors.ids()
+        missing = [c for c in chunks if c.chunk_id not in present]
+        embedder = embedder or make_embedder(settings.embedding)
+        batch = max(1, settings.embedding.batch_size * 4)
+        for i in range(0, len(missing), batch):
+            part = missing[i : i + batch]
+            vecs = embedder.embed([embedding_text(c) for c in part])
+            vectors.add(
+                [c.chunk_id for c in part],
+                vecs,
+                [c.text for c in part],
+                [{"source_id": c.source_id, "section": c.section, "source_kind": c.source_kind, "path": c.path, "start": c.start, "end": c.end} for c in part],
+            )
+            report.embedded += len(part)
+            if progress:
+                progress("embed chunks", report.embedded, len(missing))
+
+        sentence_rows, sentence_vectors, report.sentences_embedded = _sentences(chunks, documents, current, embedder, progress)
+        chunk_vectors = _chunk_vectors(chunks, vectors, current)
+        claim_vectors = embedder.embed([c["quote"] for c in claims]) if claims else np.zeros((0, chunk_vectors.shape[1]), np.float32)
+
+        lexicon = Lexicon([]) if not drugs else _lexicon_from(drugs)
+        bm25 = lexical.build([lexicon.expand(embedding_text(c)) for c in chunks])
+        manifest = {
+            "version": MANIFEST_VERSION,
+            "state": state,
+            "collection": name,
+            "embedder": identity,
+            "chroma_url": settings.index.chroma_url,
+            "created": time.time(),
+            "documents": docs_meta,
+            "chunks": [asdict(c) for c in chunks],
+            "sentences": sentence_rows,
+            "claims": claims,
+            "drugs": drugs,
+            "skipped_files": report.skipped_files,
+        }
+        generation = write_generation(
+            index_path,
+            state[:16],
+            {
+                MANIFEST: json.dumps(manifest, ensure_ascii=False).encode(),
+                "sentences.npy": sentence_vectors,
+                "chunks.npy": chunk_vectors,
+                "claims.npy": claim_vectors.astype(np.float32),
+            },
+            writers={"bm25": lambda path: lexical.save(bm25, path)},
+        )
+        report.generation = generation.name
+        report.deleted = _collect_garbage(vectors, generation, index_path)
+    report.seconds = round(time.perf_counter() - started, 3)
+    return report
+
+
+def _lexicon_from(drugs: list[dict[str, Any]]) -> Lexicon:
+    from ingest.lexicon import DrugEntry
+
+    return Lexicon([DrugEntry.model_validate(d) for d in drugs])
+
+
+def _sentences(
+    chunks: list[Chunk], documents: dict[str, Document], previous: Generation | None, embedder: Embedder, progress: Progress | None
+) -> tuple[list[list[int]], np.ndarray, int]:
+    """Sentence rows [chunk index, start, end] and their vectors, reusing unchanged chunks' vectors."""
+    reuse: dict[str, list[tuple[int, int, np.ndarray]]] = {}
+    if previous is not None:
+        try:
+            old_vectors = np.load(previous.path / "sentences.npy", allow_pickle=False)
+            old_chunks = previous.manifest["chunks"]
+            for row, (ci, start, end) in enumerate(previous.manifest["sentences"]):
+                reuse.setdefault(old_chunks[ci]["chunk_id"], []).append((start, end, old_vectors[row]))
+        except (OSError, KeyError, ValueError, IndexError):
+            reuse = {}
+    rows: list[list[int]] = []
+    vectors: list[np.ndarray | None] = []
+    todo: list[int] = []
+    todo_text: list[str] = []
+    for ci, chunk in enumerate(chunks):
+        if chunk.chunk_id in reuse:
+            for start, end, vec in reuse[chunk.chunk_id]:
+                rows.append([ci, start, end])
+                vectors.append(vec)
+            continue
+        text = documents[chunk.source_id].text
+        for span in chunk_sentences(text, chunk):
+            rows.append([ci, span.start, span.end])
+            vectors.append(None)
+            todo.append(len(vectors) - 1)
+            todo_text.append(text[span.start : span.end])
+    if todo_text:
+        fresh = embedder.embed(todo_text)
+        for slot, vec in zip(todo, fresh, strict=True):
+            vectors[slot] = vec
+        if progress:
+            progress("embed sentences", len(todo_text), len(todo_text))
+    dim = embedder.dimensions
+    matrix = np.vstack([v for v in vectors if v is not None]).astype(np.float32) if vectors else np.zeros((0, dim), np.float32)
+    return rows, matrix, len(todo_text)
+
+
+def _chunk_vectors(chunks: list[Chunk], vectors: VectorStore, previous: Generation | None) -> np.ndarray:
+    """Chunk vectors in manifest order (used for near-duplicate removal), read back from Chroma."""
+    ids = [c.chunk_id for c in chunks]
+    found: dict[str, np.ndarray] = {}
+    collection = vectors.collection
+    for i in range(0, len(ids), 1000):
+        got = collection.get(ids=ids[i : i + 1000], include=["embeddings"])
+        for cid, emb in zip(got["ids"], got["embeddings"], strict=True):
+            found[cid] = np.asarray(emb, dtype=np.float32)
+    return np.vstack([found[c] for c in ids])
+
+
+def _collect_garbage(vectors: VectorStore, generation: Generation, index_path: Path) -> int:
+    keep = {c["chunk_id"] for c in generation.manifest["chunks"]}
+    stray = sorted(vectors.ids() - keep)
+    vectors.delete(stray)
+    remove_stale(index_path, generation.name)
+    return len(stray)

@@ -1,0 +1,88 @@
+"""Frozen value types that flow through the pipeline: corpus → chunks → passages → answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceKind = Literal["anecdote", "opinion", "reference"]
+AnswerKind = Literal["answer", "no_answer", "crisis"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of one corpus file; `text == file_text[start:end]` exactly."""
+
+    chunk_id: str
+    source_id: str
+    title: str
+    section: str
+    source_kind: SourceKind
+    url: str
+    path: str  # corpus-relative path of the file
+    start: int  # character offsets into the whole file text (front matter included)
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Passage:
+    text: str
+    source_id: str
+    title: str
+    section: str
+    source_kind: SourceKind
+    score: float
+    chunk_id: str
+    url: str = ""
+    path: str = ""
+    start: int = 0
+    end: int = 0
+
+
+@dataclass(frozen=True)
+class Citation:
+    n: int
+    source_id: str
+    title: str
+    section: str
+    url: str
+    source_kind: SourceKind
+    quote: str  # verbatim substring of the corpus file at `path`
+    path: str = ""
+    chunk_id: str = ""
+    context: str = ""  # the whole chunk the quote sits in, for display
+    sources: tuple[str, ...] = ()  # for references: the works the note cites
+    disputed: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: AnswerKind
+    text: str
+    citations: list[Citation]
+    disclaimer: str
+    disputes: list[str] = field(default_factory=list)  # claim ids flagged in this answer
+    question: str = ""
+    standalone_question: str = ""
+
+    def __str__(self) -> str:
+        parts = [self.text]
+        if self.citations:
+            lines = ["", "**Sources**"]
+            for c in self.citations:
+                where = f" — {c.section}" if c.section else ""
+                link = f" <{c.url}>" if c.url else ""
+                lines.append(f"[{c.n}] *{c.title}*{where} ({kind_label(c.source_kind)}){link}")
+                lines.append(f"    > {c.quote}")
+            parts.append("\n".join(lines))
+        parts.append(f"\n---\n*{self.disclaimer}*")
+        return "\n".join(parts)
+
+
+def kind_label(kind: SourceKind) -> str:
+    return {
+        "anecdote": "article: personal anecdote",
+        "opinion": "article: author's opinion",
+        "reference": "curated reference",
+    }[kind]
