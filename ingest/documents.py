@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -48,7 +49,11 @@ class SourceRef(BaseModel):
         return self
 
     def short(self) -> str:
-        return self.title.split(" (")[0]
+        """'Meyer et al. 2004', 'Lexapro US prescribing information (current label)'."""
+        label = re.sub(r"\s*\([^)]*\)", "", self.title).strip()
+        if self.year == "current":
+            return f"{label} (current label)"
+        return label if str(self.year) in label else f"{label} ({self.year})"
 
 
 class ArticleMeta(BaseModel):
@@ -88,6 +93,7 @@ class Document:
     sources: tuple[str, ...] = ()
     topics: tuple[str, ...] = ()
     sha256: str = ""
+    author: str = ""
 
     def kind_of(self, section: str) -> SourceKind:
         return self.section_kinds.get(section, self.default_kind)
@@ -154,7 +160,7 @@ def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000) -> 
                 body_start=body_start,
                 format="markdown",
                 default_kind="reference",
-                sources=tuple(f"{s.short()} ({s.year})" for s in ref.sources),
+                sources=tuple(s.short() for s in ref.sources),
                 topics=tuple(ref.topics),
                 sha256=digest,
             )
@@ -173,6 +179,7 @@ def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000) -> 
         default_kind=art.source_kind,
         section_kinds=dict(art.section_kinds),
         sha256=digest,
+        author=str(meta.get("author") or art.site),
     )
 
 

@@ -70,7 +70,7 @@ class Lexicon:
                 return self._single[hit[0]]
         return None
 
-    def mentions(self, text: str) -> list[Mention]:
+    def mentions(self, text: str, fuzzy: bool = True) -> list[Mention]:
         found: list[Mention] = []
         lower = text.lower()
         taken: list[tuple[int, int]] = []
@@ -81,7 +81,7 @@ class Lexicon:
         for m in _WORD.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
-            generic = self.generic(m.group())
+            generic = self.generic(m.group()) if fuzzy else self.alias_to_generic.get(m.group().lower())
             if generic:
                 found.append(Mention(generic, m.group(), m.start(), m.end()))
         return sorted(found, key=lambda x: x.start)

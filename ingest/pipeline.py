@@ -122,6 +122,11 @@ def _locate_claims(claims: list[dict[str, Any]], documents: dict[str, Document],
             ev.update(place(ev["reference"], ev["quote"]))
 
 
+def claim_text(claim: dict[str, Any]) -> str:
+    """What a claim is matched on: the article's words plus our correction, which names the topic."""
+    return f"{claim['quote']} {claim['correction']}"
+
+
 def _digest(*parts: Any) -> str:
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()
 
@@ -149,7 +154,7 @@ def ingest(
     name = collection_name(settings, identity)
     report.collection = name
     docs_meta = {
-        d.source_id: {"path": d.path, "title": d.title, "kind": d.kind, "url": d.url, "sha256": d.sha256, "sources": list(d.sources), "topics": list(d.topics)}
+        d.source_id: {"path": d.path, "title": d.title, "kind": d.kind, "url": d.url, "sha256": d.sha256, "sources": list(d.sources), "topics": list(d.topics), "author": d.author}
         for d in scan.documents
     }
     state = _digest(name, [c.chunk_id for c in chunks], claims, drugs, docs_meta)
@@ -186,7 +191,7 @@ def ingest(
 
         sentence_rows, sentence_vectors, report.sentences_embedded = _sentences(chunks, documents, current, embedder, progress)
         chunk_vectors = _chunk_vectors(chunks, vectors, current)
-        claim_vectors = embedder.embed([c["quote"] for c in claims]) if claims else np.zeros((0, chunk_vectors.shape[1]), np.float32)
+        claim_vectors = embedder.embed([claim_text(c) for c in claims]) if claims else np.zeros((0, chunk_vectors.shape[1]), np.float32)
 
         lexicon = Lexicon([]) if not drugs else _lexicon_from(drugs)
         bm25 = lexical.build([lexicon.expand(embedding_text(c)) for c in chunks])

@@ -65,7 +65,8 @@ class AnswerSettings(BaseModel):
     max_sentences: int = Field(4, ge=1, le=5, description="Most sentences an extractive answer quotes.")
     min_relevance: float = Field(0.42, description="Abstain when the best sentence's cosine similarity to the question is below this (tuned on the dev split).")
     sentence_margin: float = Field(0.12, description="Sentences scoring more than this below the best one are left out.")
-    claim_similarity: float = Field(0.55, description="A disputed claim is shown when the question is at least this similar to it.")
+    claim_similarity: float = Field(0.6, description="A disputed claim is shown when the question is at least this similar to it.")
+    max_unknown_share: float = Field(0.5, description="Abstain when more than this share of the question's key words never occur in the corpus (e.g. 'grapefruit').")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused with a clear message.")
     max_history_turns: int = Field(20, ge=0, description="Only the most recent history messages are read.")
 

@@ -1,0 +1,190 @@
+"""The public API: `Chatbot().ask(question, history)`, `.stream(...)`, `.retrieve(...)`.
+
+Order of work for every question, all in code:
+validate → safety routing (crisis never reaches retrieval) → standalone rewrite →
+hybrid retrieval → answer (extractive, or an LLM checked against its passages) →
+disputed claims → the fixed disclaimer. Errors become a clear message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ingest.embedding import Embedder, make_embedder
+from ingest.store import IndexUnavailable, VectorStore
+from qa import messages
+from qa.answer import Draft, ExtractiveAnswerer
+from qa.citations import CitationBook
+from qa.conversation import clean_history, clean_text, rewrite
+from qa.disputes import dispute_paragraphs, relevant_claims
+from qa.index import LoadedIndex, open_index
+from qa.retrieval import Mode, Retriever
+from qa.safety import route
+from qa.settings import Settings
+from qa.types import Answer, Passage
+
+log = logging.getLogger("ssri_qa")
+MAX_K = 50
+
+
+@dataclass
+class Timings:
+    embed_ms: float = 0.0
+    retrieve_ms: float = 0.0
+    answer_ms: float = 0.0
+    stages: dict[str, float] = field(default_factory=dict)
+
+
+class Chatbot:
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        *,
+        embedder: Embedder | None = None,
+        generator: Any = None,
+        retrieval_mode: Mode = "hybrid",
+        use_vector_store: bool = True,
+    ) -> None:
+        self.settings = settings or Settings()
+        self.embedder = embedder or make_query_embedder(self.settings)
+        index = open_index(self.settings)
+        if index is None:
+            from ingest.pipeline import ingest
+
+            ingest(self.settings, embedder=embedder)
+            index = open_index(self.settings)
+        if index is None:
+            raise IndexUnavailable(f"no index at {self.settings.index.path}; run `ssri-qa ingest`")
+        self.index: LoadedIndex = index
+        store = VectorStore(self.settings.index, index.generation.manifest["collection"]) if use_vector_store else None
+        self.retriever = Retriever(index, store, self.settings.retrieval, retrieval_mode)
+        self.answerer = ExtractiveAnswerer(index, self.settings.answer)
+        self.generator = generator if generator is not None else make_generator(self.settings)
+        self.author_of = {
+            sid: (f"The {d['author']} author" if "blog" not in d.get("author", "") else f"The {d['author']}")
+            for sid, d in index.documents.items()
+            if d.get("kind") == "article"
+        }
+        self.timings = Timings()
+        self._lock = threading.Lock()  # retriever timings and caches are per-call state
+
+    # ------------------------------------------------------------------ public API
+    def retrieve(self, question: str, k: int = 5, history: Any = None) -> list[Passage]:
+        text = clean_text(question) if isinstance(question, str) else ""
+        if not text:
+            return []
+        k = _clamp_k(k)
+        standalone = self.standalone(text[: self.settings.answer.max_question_chars], clean_history(history, self.settings.answer.max_history_turns))
+        vector = self._embed(standalone)
+        with self._lock:
+            return self.retriever.search(standalone, vector, k)
+
+    def ask(self, question: Any, history: Any = None) -> Answer:
+        try:
+            return self._ask(question, history)
+        except Exception:  # the user sees a calm message; the log keeps the details
+            log.exception("answering failed")
+            return Answer("no_answer", messages.ERROR_MESSAGE, [], messages.DISCLAIMER, question=str(question)[:200])
+
+    def stream(self, question: Any, history: Any = None) -> Iterator[str | Answer]:
+        """Yield the answer text piece by piece as it is composed, then the final Answer."""
+        answer = self.ask(question, history)
+        pieces = re.split(r"(?<=[.!?”\]])\s+", answer.text)
+        for i, piece in enumerate(pieces):
+            yield piece if i == len(pieces) - 1 else piece + " "
+        yield answer
+
+    def standalone(self, question: str, history: list[dict[str, str]]) -> str:
+        if self.generator is not None and history:
+            rewritten = self.generator.rewrite(question, history)
+            if rewritten:
+                return rewritten
+        return rewrite(question, history, self.index.lexicon)
+
+    # ------------------------------------------------------------------ internals
+    def _embed(self, text: str) -> np.ndarray:
+        t0 = time.perf_counter()
+        vector = self.embedder.embed([self.index.lexicon.normalise(text)])[0]
+        self.timings.embed_ms = (time.perf_counter() - t0) * 1000
+        return vector
+
+    def _ask(self, question: Any, history: Any) -> Answer:
+        if not isinstance(question, str):
+            question = "" if question is None else str(question)
+        text = clean_text(question)
+        if not text:
+            return self._final("no_answer", messages.EMPTY_QUESTION_MESSAGE, question=text)
+        # Safety first, on the whole text (a long message can still be a crisis).
+        routed = route(text)
+        if routed == "crisis":
+            return self._final("crisis", messages.CRISIS_MESSAGE, question=text)
+        limit = self.settings.answer.max_question_chars
+        if len(text) > limit:
+            return self._final("no_answer", messages.TOO_LONG_MESSAGE.format(length=len(text), limit=limit), question=text)
+        turns = clean_history(history, self.settings.answer.max_history_turns)
+        standalone = self.standalone(text, turns)
+        vector = self._embed(standalone)
+        t0 = time.perf_counter()
+        with self._lock:
+            passages = self.retriever.search(standalone, vector, self.settings.retrieval.k)
+            self.timings.retrieve_ms = (time.perf_counter() - t0) * 1000
+            self.timings.stages = {"dense_ms": self.retriever.timings.dense_ms, "lexical_ms": self.retriever.timings.lexical_ms, "fusion_ms": self.retriever.timings.fusion_ms}
+        t1 = time.perf_counter()
+        book = CitationBook(self.index)
+        draft = self.answerer.compose(standalone, vector, passages, book, self.author_of)
+        if draft.kind == "answer" and self.generator is not None:
+            generated = self.generator.answer(standalone, passages, self.index, CitationBook(self.index))
+            if generated is not None:
+                draft, book = generated
+        if draft.kind == "no_answer":
+            self.timings.answer_ms = (time.perf_counter() - t1) * 1000
+            body = messages.NO_ANSWER_MESSAGE
+            if routed == "personal":
+                body = f"{messages.PERSONAL_DECISION_NOTE.split('. Here is')[0]}.\n\n{body}"
+            return self._final("no_answer", body, question=text, standalone=standalone)
+        used_chunks = {cid for cid, _, _ in draft.used_spans}
+        claims = relevant_claims(self.index, standalone, vector, used_chunks, draft.used_spans, self.settings.answer.claim_similarity)
+        paragraphs = list(draft.paragraphs) + dispute_paragraphs(self.index, book, claims, self.author_of)
+        if routed == "personal":
+            paragraphs.insert(0, messages.PERSONAL_DECISION_NOTE)
+        self.timings.answer_ms = (time.perf_counter() - t1) * 1000
+        return Answer(
+            "answer", "\n\n".join(paragraphs), book.citations(), messages.DISCLAIMER,
+            disputes=[c["id"] for c, _ in claims if c["verdict"] != "supported"], question=text, standalone_question=standalone,
+        )
+
+    def _final(self, kind: str, text: str, *, question: str = "", standalone: str = "") -> Answer:
+        return Answer(kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone)  # type: ignore[arg-type]
+
+
+def _clamp_k(k: Any) -> int:
+    try:
+        value = int(k)
+    except (TypeError, ValueError):
+        value = 5
+    return max(1, min(MAX_K, value))
+
+
+def make_query_embedder(settings: Settings) -> Embedder:
+    from ingest.onnx_runtime import make_query_embedder as onnx_or_torch
+
+    return onnx_or_torch(settings) if settings.embedding.backend == "bundled" else make_embedder(settings.embedding)
+
+
+def make_generator(settings: Settings) -> Any:
+    if settings.answer.backend == "extractive":
+        return None
+    from qa.llm import LLMGenerator
+
+    return LLMGenerator(settings)
+
+
+__all__ = ["Chatbot", "Draft"]

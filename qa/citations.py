@@ -1,0 +1,51 @@
+"""Numbering citations: each cited chunk gets one [n]; its quote is verbatim file text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa.index import LoadedIndex
+from qa.types import Chunk, Citation
+
+
+class CitationBook:
+    def __init__(self, index: LoadedIndex) -> None:
+        self.index = index
+        self._spans: dict[str, tuple[int, int]] = {}  # chunk id → (start, end) of quoted text
+        self._order: list[str] = []
+        self._disputed: set[str] = set()
+
+    def cite(self, chunk: Chunk, start: int, end: int, disputed: bool = False) -> int:
+        """Number for `chunk`, widening its quote to cover [start, end) (file offsets)."""
+        start, end = max(start, chunk.start), min(end, chunk.end)
+        if chunk.chunk_id in self._spans:
+            s, e = self._spans[chunk.chunk_id]
+            self._spans[chunk.chunk_id] = (min(s, start), max(e, end))
+        else:
+            self._spans[chunk.chunk_id] = (start, end)
+            self._order.append(chunk.chunk_id)
+        if disputed:
+            self._disputed.add(chunk.chunk_id)
+        return self._order.index(chunk.chunk_id) + 1
+
+    def cite_quote(self, chunk_id: str, start: int, end: int) -> int | None:
+        row = self.index.chunk_row.get(chunk_id)
+        return None if row is None else self.cite(self.index.chunks[row], start, end)
+
+    def number_of(self, chunk_id: str) -> int | None:
+        return self._order.index(chunk_id) + 1 if chunk_id in self._spans else None
+
+    def citations(self) -> list[Citation]:
+        out = []
+        for n, cid in enumerate(self._order, start=1):
+            chunk = self.index.chunks[self.index.chunk_row[cid]]
+            s, e = self._spans[cid]
+            doc: dict[str, Any] = self.index.documents.get(chunk.source_id, {})
+            out.append(
+                Citation(
+                    n=n, source_id=chunk.source_id, title=chunk.title, section=chunk.section, url=chunk.url,
+                    source_kind=chunk.source_kind, quote=chunk.text[s - chunk.start : e - chunk.start], path=chunk.path,
+                    chunk_id=cid, context=chunk.text, sources=tuple(doc.get("sources", ())), disputed=cid in self._disputed,
+                )
+            )
+        return out

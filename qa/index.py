@@ -1,0 +1,71 @@
+"""Opening the current index generation for reading (nothing is rebuilt)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ingest import lexical
+from ingest.lexicon import DrugEntry, Lexicon
+from ingest.store import Generation, IndexUnavailable, VectorStore, read_current
+from qa.settings import Settings
+from qa.types import Chunk
+
+
+@dataclass
+class LoadedIndex:
+    generation: Generation
+    chunks: list[Chunk]
+    chunk_vectors: np.ndarray
+    sentence_rows: np.ndarray  # int64 [n, 3]: chunk index, start, end
+    sentence_vectors: np.ndarray
+    claims: list[dict[str, Any]]
+    claim_vectors: np.ndarray
+    lexicon: Lexicon
+    bm25: Any
+    documents: dict[str, dict[str, Any]]
+    chunk_row: dict[str, int] = field(default_factory=dict)
+    sentences_of_chunk: list[np.ndarray] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.chunk_row = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        order = np.argsort(self.sentence_rows[:, 0], kind="stable") if len(self.sentence_rows) else np.zeros(0, np.int64)
+        bounds = np.searchsorted(self.sentence_rows[order, 0], np.arange(len(self.chunks) + 1)) if len(order) else np.zeros(len(self.chunks) + 1, np.int64)
+        self.sentences_of_chunk = [order[bounds[i] : bounds[i + 1]] for i in range(len(self.chunks))]
+
+    def sentence_text(self, row: int) -> str:
+        ci, start, end = (int(x) for x in self.sentence_rows[row])
+        chunk = self.chunks[ci]
+        return chunk.text[start - chunk.start : end - chunk.start]
+
+
+def open_index(settings: Settings) -> LoadedIndex | None:
+    """The current generation, or None when no index has been built yet."""
+    generation = read_current(settings.index.path)
+    if generation is None:
+        return None
+    m = generation.manifest
+    try:
+        chunks = [Chunk(**c) for c in m["chunks"]]
+        rows = np.asarray(m["sentences"], dtype=np.int64).reshape(-1, 3)
+        index = LoadedIndex(
+            generation=generation,
+            chunks=chunks,
+            chunk_vectors=np.load(generation.path / "chunks.npy", allow_pickle=False),
+            sentence_rows=rows,
+            sentence_vectors=np.load(generation.path / "sentences.npy", allow_pickle=False),
+            claims=m.get("claims", []),
+            claim_vectors=np.load(generation.path / "claims.npy", allow_pickle=False),
+            lexicon=Lexicon([DrugEntry.model_validate(d) for d in m.get("drugs", [])]),
+            bm25=lexical.load(generation.path / "bm25"),
+            documents=m["documents"],
+        )
+    except (OSError, KeyError, ValueError, TypeError) as exc:
+        raise IndexUnavailable(f"index generation {generation.path} is incomplete ({exc}); run `ssri-qa ingest` to rebuild it") from None
+    return index
+
+
+def open_vector_store(settings: Settings, index: LoadedIndex) -> VectorStore:
+    return VectorStore(settings.index, index.generation.manifest["collection"])
