@@ -32,6 +32,9 @@ class CitationBook:
         row = self.index.chunk_row.get(chunk_id)
         return None if row is None else self.cite(self.index.chunks[row], start, end)
 
+    def mark_disputed(self, chunk_id: str) -> None:
+        self._disputed.add(chunk_id)
+
     def number_of(self, chunk_id: str) -> int | None:
         return self._order.index(chunk_id) + 1 if chunk_id in self._spans else None
 

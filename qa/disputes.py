@@ -49,9 +49,13 @@ def dispute_paragraphs(index: LoadedIndex, book: CitationBook, claims: list[tupl
         if not evidence_refs:
             continue
         disputed = claim["verdict"] != "supported"
+        if disputed and book.number_of(claim["chunk_id"]) is not None:
+            book.mark_disputed(claim["chunk_id"])
         text = ""
         if direct or book.number_of(claim["chunk_id"]) is None or not disputed:
             n = book.cite_quote(claim["chunk_id"], claim["start"], claim["end"])
+            if n is not None and disputed:
+                book.mark_disputed(claim["chunk_id"])
             if n is not None:
                 author = author_of.get(claim["document"], "The article's author")
                 text = f"{author} claims: “{claim['quote']}” [{n}] "

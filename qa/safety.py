@@ -44,6 +44,7 @@ _CRISIS_PATTERNS = [
     rf"\bmy\b[^.?!]{{0,15}}\bsuicidal\b",
     rf"\b(?:i|i have|i am|i keep|been)\b[^.?!]{{0,25}}\bself[- ]?harm",
     r"\b(?:no|not any|nothing|zero)\s+(?:reason|point)\s+(?:to|in|of)\s+(?:live|living|go on|going on|being alive|life|carry on|carrying on)\b",
+    r"\bnot\b[^.?!]{0,20}\b(?:reason|point)\s+(?:to|in)\s+(?:live|living|go on|going on|being alive|carry on)\b",
     r"\bdo not\s+(?:want|wish)\s+to\s+(?:live|be alive|be here|wake up|exist|go on)\b",
     r"\bbetter off\s+(?:dead|without me|if i (?:was|were) (?:dead|gone))\b",
     r"\b(?:can not|could not)\s+(?:go on|take it anymore|do this anymore|keep going)\b",

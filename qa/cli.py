@@ -1,0 +1,187 @@
+"""`ssri-qa` command line: thin wrappers around library calls (which the tests call directly)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+app = typer.Typer(help="Evidence-aware answers about SSRIs, with verbatim citations.", no_args_is_help=True, add_completion=False)
+
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+def build_settings(**overrides: Any) -> Any:
+    """The only place the CLI builds settings: environment first, then flags."""
+    from pydantic import ValidationError
+
+    from qa.settings import Settings
+
+    try:
+        settings = Settings()
+        for path, value in overrides.items():
+            if value is None:
+                continue
+            section, _, field = path.partition(".")
+            target = getattr(settings, section) if field else settings
+            setattr(target, field or section, value)
+        return settings
+    except ValidationError as exc:
+        fail(f"invalid settings: {exc.errors()[0]['loc']}: {exc.errors()[0]['msg']}")
+
+
+def fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
+
+
+@app.command()
+def ingest(
+    as_json: JsonFlag = False,
+    strict: Annotated[bool, typer.Option(help="Fail on the first bad corpus file instead of skipping it.")] = False,
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder.")] = None,
+    index: Annotated[Path | None, typer.Option(help="Index folder.")] = None,
+) -> None:
+    """Chunk, embed and store the corpus (incremental: unchanged chunks are not re-embedded)."""
+    from ingest.documents import DocumentError
+    from ingest.embedding import ModelIntegrityError
+    from ingest.pipeline import ingest as run_ingest
+    from ingest.store import IndexUnavailable
+
+    settings = build_settings(**{"corpus.strict": strict or None, "corpus.path": corpus, "index.path": index})
+    bar: dict[str, Any] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if as_json or not sys.stderr.isatty():
+            return
+        from tqdm import tqdm
+
+        if stage not in bar:
+            bar[stage] = tqdm(total=total, desc=stage, unit="text", file=sys.stderr)
+        bar[stage].n = done
+        bar[stage].refresh()
+
+    try:
+        report = run_ingest(settings, progress=progress)
+    except (DocumentError, IndexUnavailable, ModelIntegrityError, FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    finally:
+        for b in bar.values():
+            b.close()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict()))
+        return
+    typer.echo(
+        f"{report.documents} documents, {report.chunks} chunks: embedded {report.embedded}, deleted {report.deleted}"
+        f"{' (unchanged)' if report.unchanged else ''} in {report.seconds:.2f}s"
+    )
+    for skipped in report.skipped_files:
+        typer.secho(f"skipped {skipped['path']}: {skipped['reason']}", fg=typer.colors.YELLOW, err=True)
+
+
+def _open_bot(settings: Any) -> Any:
+    from ingest.embedding import ModelIntegrityError
+    from ingest.store import IndexUnavailable
+    from qa.chatbot import Chatbot
+
+    try:
+        return Chatbot(settings)
+    except (IndexUnavailable, ModelIntegrityError) as exc:
+        fail(str(exc))
+
+
+def citation_json(citation: Any) -> dict[str, Any]:
+    data = asdict(citation)
+    # Named corpus_path, not path: gradio_client would treat a {"path": ...} dict as a file to download.
+    data["corpus_path"] = data.pop("path")
+    data["sources"] = list(data["sources"])
+    return data
+
+
+def answer_json(answer: Any) -> dict[str, Any]:
+    return {
+        "kind": answer.kind,
+        "text": answer.text,
+        "citations": [citation_json(c) for c in answer.citations],
+        "disclaimer": answer.disclaimer,
+        "disputes": answer.disputes,
+        "standalone_question": answer.standalone_question,
+    }
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+    as_json: JsonFlag = False,
+    backend: Annotated[str | None, typer.Option(help="extractive, ollama or openai.")] = None,
+) -> None:
+    """Answer one question."""
+    bot = _open_bot(build_settings(**{"answer.backend": backend}))
+    answer = bot.ask(question)
+    typer.echo(json.dumps(answer_json(answer), ensure_ascii=False) if as_json else str(answer))
+
+
+@app.command()
+def chat(backend: Annotated[str | None, typer.Option(help="extractive, ollama or openai.")] = None) -> None:
+    """A conversation in the terminal; follow-up questions use the history. Ctrl-D or 'quit' ends it."""
+    bot = _open_bot(build_settings(**{"answer.backend": backend}))
+    history: list[dict[str, str]] = []
+    typer.echo("Ask about SSRIs (type 'quit' to leave).")
+    while True:
+        try:
+            question = input("\nyou> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            break
+        if question.strip().lower() in {"quit", "exit", ":q"}:
+            break
+        answer = bot.ask(question, history)
+        typer.echo(f"\n{answer}")
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
+) -> None:
+    """Start the web chat."""
+    import app as web
+
+    settings = build_settings(**{"app.host": host, "app.port": port})
+    web.launch(settings)
+
+
+@app.command(name="eval")
+def evaluate(
+    split: Annotated[str, typer.Option(help="dev, test or all.")] = "test",
+    compare: Annotated[str | None, typer.Option(help="Comma-separated configurations, e.g. naive,shipped.")] = None,
+    as_json: JsonFlag = False,
+    out: Annotated[Path | None, typer.Option(help="Report folder (default data/reports).")] = None,
+) -> None:
+    """Run the evaluation suite; exit 1 when a metric falls below its threshold."""
+    from eval.runner import run_cli
+
+    code = run_cli(build_settings(), split=split, compare=compare, as_json=as_json, out=out)
+    raise typer.Exit(code)
+
+
+@app.command()
+def bench(quick: Annotated[bool, typer.Option(help="Smoke run in under a minute.")] = False, as_json: JsonFlag = False) -> None:
+    """Measure cold start, latency per stage, ingest throughput, memory and scale."""
+    from eval.bench import run_cli as bench_cli
+
+    raise typer.Exit(bench_cli(build_settings(), quick=quick, as_json=as_json))
+
+
+if __name__ == "__main__":
+    app()

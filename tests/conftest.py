@@ -1,0 +1,88 @@
+"""Shared fixtures. The network is closed: any connection to a non-loopback address fails."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ["HF_HUB_OFFLINE"] = "1"
+os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+os.environ["TOKENIZERS_PARALLELISM"] = "false"
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_CORPUS = Path(__file__).parent / "data" / "corpus"
+REAL_CORPUS = ROOT / "corpus"
+ARTIFACTS = ROOT / "test-artifacts"
+
+_real_connect = socket.socket.connect
+
+
+def _guarded_connect(self: socket.socket, address: object) -> object:
+    host = address[0] if isinstance(address, tuple) else str(address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost", "0.0.0.0"):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    return _real_connect(self, address)
+
+
+@pytest.fixture(autouse=True)
+def closed_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+    for var in list(os.environ):
+        if var.startswith("SSRI_QA_"):
+            monkeypatch.delenv(var)
+
+
+def make_settings(tmp_path: Path, corpus: Path, backend: str = "fake", **extra: object):
+    from qa.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data")
+    settings.corpus.path = corpus
+    settings.index.path = tmp_path / "data" / "index"
+    settings.app.feedback_path = tmp_path / "data" / "feedback.jsonl"
+    settings.embedding.backend = backend  # type: ignore[assignment]
+    for key, value in extra.items():
+        section, field = key.split("__")
+        setattr(getattr(settings, section), field, value)
+    return settings
+
+
+@pytest.fixture
+def test_corpus(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(TEST_CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def real_corpus_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "corpus"
+    shutil.copytree(REAL_CORPUS, target)
+    return target
+
+
+@pytest.fixture
+def fake_settings(tmp_path: Path, test_corpus: Path):
+    return make_settings(tmp_path, test_corpus)
+
+
+@pytest.fixture(scope="session")
+def model_index(tmp_path_factory: pytest.TempPathFactory):
+    """The real corpus indexed once with the real bundled model (integration tests)."""
+    from ingest.pipeline import ingest
+
+    tmp = tmp_path_factory.mktemp("model-index")
+    settings = make_settings(tmp, REAL_CORPUS, backend="bundled")
+    ingest(settings)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def model_bot(model_index):
+    from qa.chatbot import Chatbot
+
+    return Chatbot(model_index)
