@@ -45,8 +45,9 @@ def record_feedback(path: Path, data_dir: Path, entry: dict[str, Any]) -> None:
 
 def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
     def respond(message: str, messages: list[dict[str, Any]], records: list[dict[str, Any]]):  # noqa: ANN202
-        history = [{"role": m["role"], "content": m.get("metadata", {}).get("plain", "") or m["content"]} for m in messages or [] if isinstance(m, dict)]
-        user = {"role": "user", "content": gr.utils.sanitize_value_for_csv(message) if False else _escape_user(message)}
+        # The plain question/answer text of this session's earlier turns (the chat shows HTML).
+        history = [{"role": role, "content": r[key]} for r in records or [] for role, key in (("user", "question"), ("assistant", "answer"))]
+        user = {"role": "user", "content": _escape_user(message)}
         shown = [*(messages or []), user]
         answer: Answer | None = None
         text = ""
@@ -58,7 +59,7 @@ def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
             partial = Answer("answer", text, [], DISCLAIMER)
             yield "", [*shown, {"role": "assistant", "content": answer_html(partial, text)}], gr.update(), records
         assert answer is not None
-        reply = {"role": "assistant", "content": answer_html(answer), "metadata": {"plain": answer.text}}
+        reply = {"role": "assistant", "content": answer_html(answer)}
         record = {"question": message, "answer": answer.text, "kind": answer.kind, "citations": [f"{c.source_id}#{c.chunk_id}" for c in answer.citations]}
         yield "", [*shown, reply], sources_html(answer), [*records, record]
 
@@ -106,9 +107,9 @@ def _escape_user(message: str) -> str:
     return html.escape(message, quote=False)
 
 
-def launch(settings: Settings | None = None, *, block: bool = True) -> gr.Blocks:
+def launch(settings: Settings | None = None, *, block: bool = True, bot: Chatbot | None = None) -> gr.Blocks:
     settings = settings or Settings()
-    bot = Chatbot(settings)
+    bot = bot or Chatbot(settings)
     demo = build_ui(bot, settings)
     auth = None
     if settings.app.auth_user and settings.app.auth_password:

@@ -1,0 +1,107 @@
+"""Optional generative backends through LangChain chat models (`ollama`, `openai`).
+
+The model only writes the answer body from numbered passages. Afterwards, in code: every
+[n] must name a provided passage, sentences without a valid marker are dropped, an
+explicit NO_ANSWER abstains, and any error or timeout falls back to the extractive answer.
+Safety routing, disputes and the disclaimer never depend on the model.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from qa.answer import Draft, content_terms
+from qa.citations import CitationBook
+from qa.index import LoadedIndex
+from qa.messages import REWRITE_PROMPT, SYSTEM_PROMPT, USER_PROMPT
+from qa.settings import Settings
+from qa.types import Passage, kind_label
+
+log = logging.getLogger("ssri_qa.llm")
+_MARKER = re.compile(r"\[(\d{1,2})\]")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+
+
+def make_chat_model(settings: Settings) -> Any:
+    llm = settings.llm
+    if settings.answer.backend == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            model=llm.model, base_url=llm.base_url, api_key=llm.api_key, timeout=llm.timeout_s,
+            max_retries=0, temperature=llm.temperature,
+        )
+    if settings.answer.backend == "ollama":
+        from langchain_ollama import ChatOllama
+
+        return ChatOllama(model=llm.model, base_url=llm.base_url, temperature=llm.temperature, client_kwargs={"timeout": llm.timeout_s})
+    raise ValueError(f"unknown generative backend {settings.answer.backend!r}")
+
+
+class LLMGenerator:
+    def __init__(self, settings: Settings, model: Any = None) -> None:
+        self.settings = settings
+        self.model = model or make_chat_model(settings)
+
+    def _invoke(self, system: str | None, user: str) -> str | None:
+        from langchain_core.messages import HumanMessage, SystemMessage
+
+        messages = ([SystemMessage(system)] if system else []) + [HumanMessage(user)]
+        try:
+            reply = self.model.invoke(messages)
+        except Exception as exc:  # timeout, connection refused, bad response: fall back
+            log.warning("LLM backend failed (%s: %s); using the extractive answer", exc.__class__.__name__, exc)
+            return None
+        content = reply.content if hasattr(reply, "content") else reply
+        return content if isinstance(content, str) else None
+
+    def rewrite(self, question: str, history: list[dict[str, str]]) -> str | None:
+        convo = "\n".join(f"{m['role']}: {m['content'][:500]}" for m in history[-6:])
+        text = self._invoke(None, REWRITE_PROMPT.format(history=convo, question=question))
+        if not text:
+            return None
+        text = text.strip().splitlines()[0].strip() if text.strip() else ""
+        return text if 3 <= len(text) <= 500 else None
+
+    def answer(self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook) -> tuple[Draft, CitationBook] | None:
+        numbered = "\n\n".join(
+            f"[{i}] ({kind_label(p.source_kind)}; {p.title}{' — ' + p.section if p.section else ''})\n{p.text}" for i, p in enumerate(passages, start=1)
+        )
+        reply = self._invoke(SYSTEM_PROMPT, USER_PROMPT.format(passages=numbered, question=question))
+        if reply is None:
+            return None
+        if reply.strip().upper().startswith("NO_ANSWER"):
+            return Draft("no_answer"), book
+        kept: list[str] = []
+        used: list[tuple[str, int, int]] = []
+        for sentence in (s.strip() for s in _SENTENCE.split(reply) if s.strip()):
+            markers = [int(n) for n in _MARKER.findall(sentence)]
+            if not markers or any(not 1 <= n <= len(passages) for n in markers):
+                continue  # uncited or invented citation: dropped
+            plain = _MARKER.sub("", sentence).strip()
+            renumbered = plain
+            for n in dict.fromkeys(markers):
+                passage = passages[n - 1]
+                start, end = best_supporting_sentence(index, passage, plain)
+                number = book.cite(index.chunks[index.chunk_row[passage.chunk_id]], start, end)
+                renumbered += f" [{number}]"
+                used.append((passage.chunk_id, start, end))
+            kept.append(renumbered)
+        if not kept:
+            log.warning("LLM reply had no sentence with a valid citation; using the extractive answer")
+            return None
+        return Draft("answer", [" ".join(kept)], used_spans=used), book
+
+
+def best_supporting_sentence(index: LoadedIndex, passage: Passage, sentence: str) -> tuple[int, int]:
+    """File offsets of the passage sentence that shares the most words with a generated sentence."""
+    row_of = index.chunk_row[passage.chunk_id]
+    rows = index.sentences_of_chunk[row_of]
+    if not len(rows):
+        return passage.start, passage.end
+    wanted = content_terms(sentence)
+    best = max(rows, key=lambda r: len(wanted & content_terms(index.sentence_text(int(r)))))
+    _, start, end = (int(x) for x in index.sentence_rows[int(best)])
+    return start, end
