@@ -110,7 +110,23 @@ def chunk_id(source_id: str, section: str, text: str, occurrence: int) -> str:
     return digest[:32]
 
 
+def fixed_spans(doc: Document, size: int) -> list[Span]:
+    """Naive baseline: windows of `size` characters, blind to structure (trimmed, exact offsets)."""
+    spans = []
+    for start in range(doc.body_start, len(doc.text), size):
+        piece = doc.text[start : start + size]
+        lead = len(piece) - len(piece.lstrip())
+        if piece.strip():
+            spans.append(Span(start + lead, start + len(piece.rstrip())))
+    return spans
+
+
 def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
+    if settings.strategy == "fixed":
+        return [
+            Chunk(chunk_id(doc.source_id, "", doc.text[s.start : s.end], i), doc.source_id, doc.title, "", doc.default_kind, doc.url, doc.path, s.start, s.end, doc.text[s.start : s.end])
+            for i, s in enumerate(fixed_spans(doc, settings.target_chars))
+        ]
     groups: list[tuple[str, list[Span]]] = []  # (section, units) per chunk
     current: list[Span] = []
     current_section: str | None = None

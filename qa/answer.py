@@ -32,6 +32,13 @@ DRUG_MATCH_BONUS = 0.10
 DRUG_MISMATCH_PENALTY = 0.15
 RANK_PENALTY = 0.01
 DUPLICATE_SENTENCE = 0.9
+# WHO INN name stems of drug classes outside this corpus (statins, calcium-channel blockers, ACE
+# inhibitors, ...): an unknown word ending like this is almost surely a drug we have no source on.
+INN_STEMS = (
+    "statin", "dipine", "pril", "sartan", "olol", "mab", "azole", "cillin", "mycin", "cycline", "floxacin", "vir",
+    "tinib", "gliptin", "gliflozin", "formin", "prazole", "tidine", "setron", "triptan", "caine", "profen", "coxib",
+    "parin", "semide", "thiazide", "lukast", "dronate", "azepam", "azolam", "phenidate", "amfetamine",
+)
 
 
 @lru_cache(maxsize=1)
@@ -86,12 +93,24 @@ class ExtractiveAnswerer:
     def unknown_share(self, query: str) -> float:
         """Share of the question's non-drug key words that never occur in the corpus."""
         lexicon = self.index.lexicon
-        drugs = {w for m in lexicon.mentions(query) for w in content_terms(m.surface)}
-        terms = content_terms(query) - drugs
+        # Judge the question itself (its last sentence), not a preamble such as "ignore your rules...".
+        clauses = [c for c in re.split(r"(?<=[.!?])\s+", query.strip()) if c.strip()]
+        question = clauses[-1] if clauses else query
+        drugs = {w for m in lexicon.mentions(question) for w in content_terms(m.surface)}
+        terms = {t for t in content_terms(question) - drugs if len(t) >= 4}
         if not terms:
             return 0.0
         vocab = self.index.bm25.vocab_dict
         return sum(1 for t in terms if t not in vocab) / len(terms)
+
+    def unknown_subject(self, query: str) -> bool:
+        """True when the question names no known drug but hinges on a word the corpus never uses
+        (e.g. "lithium", "atorvastatin"); near-misses of corpus words count as typos, not unknowns."""
+        if self.index.lexicon.mentions(query):
+            return False
+        vocab = self.index.bm25.vocab_dict
+        words = {w for w in _WORD.findall(query.lower()) if len(w) >= 6}
+        return any(w.endswith(INN_STEMS) and _stemmer().stemWord(w) not in vocab for w in words)
 
     def candidates(self, query: str, vector: np.ndarray, passages: list[Passage]) -> list[Candidate]:
         index = self.index
@@ -138,7 +157,7 @@ class ExtractiveAnswerer:
     def compose(self, query: str, vector: np.ndarray, passages: list[Passage], book: CitationBook, author_of: dict[str, str]) -> Draft:
         candidates = self.candidates(query, vector, passages)
         best_similarity = max((c.similarity for c in candidates), default=0.0)
-        if best_similarity < self.settings.min_relevance or self.unknown_share(query) > self.settings.max_unknown_share:
+        if best_similarity < self.settings.min_relevance or self.unknown_share(query) > self.settings.max_unknown_share or self.unknown_subject(query):
             return Draft("no_answer", best_similarity=best_similarity)
         chosen = self.select(candidates)
         # Group by chunk (best group first), sentences in reading order inside a group.

@@ -28,6 +28,7 @@ class CorpusSettings(BaseModel):
 
 
 class ChunkingSettings(BaseModel):
+    strategy: Literal["structure", "fixed"] = Field("structure", description="structure: sections, whole bullets, sentences; fixed: plain windows (the eval's naive baseline).")
     target_chars: int = Field(600, ge=100, description="Chunks grow until about this many characters.")
     min_chars: int = Field(300, ge=0, description="A chunk shorter than this is merged with its neighbour in the same section.")
     max_chars: int = Field(800, ge=200, description="No chunk exceeds this unless a single sentence or bullet is longer.")
