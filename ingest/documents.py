@@ -43,7 +43,7 @@ class SourceRef(BaseModel):
     doi: str | None = Field(None, pattern=r"^10\.\d{4,9}/\S+$")
 
     @model_validator(mode="after")
-    def _publisher(self) -> "SourceRef":
+    def _publisher(self) -> SourceRef:
         if not (self.journal or self.organisation):
             raise ValueError("a source needs a journal or an organisation")
         return self

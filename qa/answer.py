@@ -22,10 +22,7 @@ from qa.types import Passage
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # the token pattern bm25s uses
 _STOPWORDS = frozenset(
-    "a an the is are was were be been being of to in on at for and or but if then than so as by with from about into "
-    "what which who whom whose why how when where does do did can could should would will shall may might must "
-    "it its this that these those they them their there here i me my you your we our he she his her not no yes "
-    "tell explain much many more most some any all other such vs versus".split()
+    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "of", "to", "in", "on", "at", "for", "and", "or", "but", "if", "then", "than", "so", "as", "by", "with", "from", "about", "into", "what", "which", "who", "whom", "whose", "why", "how", "when", "where", "does", "do", "did", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "it", "its", "this", "that", "these", "those", "they", "them", "their", "there", "here", "i", "me", "my", "you", "your", "we", "our", "he", "she", "his", "her", "not", "no", "yes", "tell", "explain", "much", "many", "more", "most", "some", "any", "all", "other", "such", "vs", "versus"]
 )
 LEXICAL_WEIGHT = 0.20
 DRUG_MATCH_BONUS = 0.10

@@ -13,7 +13,7 @@ MAX_MESSAGE_CHARS = 4000
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRONOUN = re.compile(r"\b(it|its|it's|it’s|they|them|their|this drug|that drug|this medication|that medication|this medicine|the drug|the medication|this one|that one)\b", re.I)
 _FOLLOW_UP_START = re.compile(r"^\s*(and|also|so|but|what about|how about|why|and why|what else|any other|is that|does that|same)\b", re.I)
-_STOP = set("the a an is are was were be of to in on for and or what why how does do did can could should would about with it its this that they them their me my i you your".split())
+_STOP = set(["the", "a", "an", "is", "are", "was", "were", "be", "of", "to", "in", "on", "for", "and", "or", "what", "why", "how", "does", "do", "did", "can", "could", "should", "would", "about", "with", "it", "its", "this", "that", "they", "them", "their", "me", "my", "i", "you", "your"])
 
 
 def clean_text(text: str) -> str:

@@ -11,7 +11,6 @@ from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.messages import DISPUTE_LEAD, SUPPORTED_LEAD
 
-
 SUPPORTED_EXTRA = 0.1  # a supported claim is worth showing only when asked about quite directly
 
 

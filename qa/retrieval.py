@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -22,7 +22,6 @@ class RetrievalTimings:
     dense_ms: float = 0.0
     lexical_ms: float = 0.0
     fusion_ms: float = 0.0
-    extra: dict[str, float] = field(default_factory=dict)
 
 
 class Retriever:

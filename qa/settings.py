@@ -41,9 +41,6 @@ class EmbeddingSettings(BaseModel):
     model: str = Field("", description="Model name or local path for the sentence-transformers backend.")
     expected_sha256: str = Field(BUNDLED_MODEL_SHA256, description="sha256 the bundled model.safetensors must have before it is loaded.")
     model_sha256: str | None = Field(None, description="Optional sha256 of model.safetensors for a user-named local model folder.")
-    query_runtime: Literal["auto", "onnx", "torch"] = Field(
-        "auto", description="How queries are embedded: onnx (fast start, exported from the same weights at ingest), torch, or auto (onnx when exported)."
-    )
     batch_size: int = Field(64, ge=1, description="Texts per embedding batch at ingest.")
     fake_dimensions: int = Field(256, ge=16, description="Vector size of the fake embedder.")
 
@@ -103,7 +100,7 @@ class Settings(BaseSettings):
     app: AppSettings = AppSettings()
 
     @model_validator(mode="after")
-    def _short_chroma_url(self) -> "Settings":
+    def _short_chroma_url(self) -> Settings:
         url = os.environ.get("SSRI_QA_CHROMA_URL")
         if url and not self.index.chroma_url:
             self.index.chroma_url = url

@@ -1,6 +1,8 @@
 from pathlib import Path
 
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from ingest.chunking import blocks, chunk_document, chunk_sentences
 from ingest.documents import Document, load_document

@@ -2,8 +2,6 @@
 
 import time
 
-import pytest
-
 from qa import DISCLAIMER
 from qa.chatbot import Chatbot
 from qa.messages import CRISIS_MESSAGE
