@@ -168,6 +168,7 @@ def ingest(
                 report.unchanged = True
                 report.generation = current.name
                 report.deleted = _collect_garbage(vectors, current, index_path)
+                _export_query_model(settings)
                 report.seconds = round(time.perf_counter() - started, 3)
                 return report
 
@@ -222,8 +223,21 @@ def ingest(
         )
         report.generation = generation.name
         report.deleted = _collect_garbage(vectors, generation, index_path)
+    _export_query_model(settings)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _export_query_model(settings: Settings) -> None:
+    """Export the bundled model to ONNX once, so the query path never imports torch."""
+    emb = settings.embedding
+    if emb.backend != "bundled" or not emb.export_onnx:
+        return
+    from ingest.embedding import bundled_model_dir
+    from ingest.onnx_model import META_FILE, ensure_export, export_dir
+
+    if not (export_dir(settings.data_dir, emb.expected_sha256) / META_FILE).is_file():
+        ensure_export(bundled_model_dir(), emb.expected_sha256, settings.data_dir)
 
 
 def _lexicon_from(drugs: list[dict[str, Any]]) -> Lexicon:

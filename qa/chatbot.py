@@ -14,6 +14,7 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -174,7 +175,19 @@ def _clamp_k(k: Any) -> int:
 
 
 def make_query_embedder(settings: Settings) -> Embedder:
-    return make_embedder(settings.embedding)
+    """The ONNX export of the bundled model when there is one (no torch import), else the torch model."""
+    emb = settings.embedding
+    if emb.backend != "bundled" or emb.query_backend == "torch":
+        return make_embedder(emb)
+    from ingest.embedding import bundled_model_dir
+    from ingest.onnx_model import META_FILE, OnnxEmbedder, ensure_export, export_dir
+
+    folder: Path | None = export_dir(settings.data_dir, emb.expected_sha256)
+    if emb.query_backend == "onnx" and not (folder / META_FILE).is_file():  # type: ignore[operator]
+        folder = ensure_export(bundled_model_dir(), emb.expected_sha256, settings.data_dir)
+    if folder is None or not (folder / META_FILE).is_file():
+        return make_embedder(emb)
+    return OnnxEmbedder(folder, emb.expected_sha256)
 
 
 def make_generator(settings: Settings) -> Any:

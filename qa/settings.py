@@ -42,6 +42,12 @@ class EmbeddingSettings(BaseModel):
     expected_sha256: str = Field(BUNDLED_MODEL_SHA256, description="sha256 the bundled model.safetensors must have before it is loaded.")
     model_sha256: str | None = Field(None, description="Optional sha256 of model.safetensors for a user-named local model folder.")
     batch_size: int = Field(64, ge=1, description="Texts per embedding batch at ingest.")
+    query_backend: Literal["auto", "onnx", "torch"] = Field(
+        "auto",
+        description="How the bundled model embeds questions. onnx: onnxruntime on the export made at ingest (no torch import, fast cold start); "
+        "torch: sentence-transformers; auto: onnx when the export exists, else torch.",
+    )
+    export_onnx: bool = Field(True, description="At ingest, export the bundled model to ONNX under <data_dir>/models (checked to cosine 0.999 against sentence-transformers).")
     fake_dimensions: int = Field(256, ge=16, description="Vector size of the fake embedder.")
 
 
