@@ -126,6 +126,8 @@ def describe_validation_error(exc: ValidationError) -> str:
 
 def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000) -> Document:
     rel = path.relative_to(corpus_root).as_posix()
+    if not path.is_file():
+        raise DocumentError(rel, "not a regular file (a folder, a broken link or a device)")
     size = path.stat().st_size
     if size == 0:
         raise DocumentError(rel, "file is empty")
@@ -186,7 +188,7 @@ def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000) -> 
 def corpus_files(corpus_root: Path) -> list[Path]:
     files: set[Path] = set()
     for pattern in DOCUMENT_GLOBS:
-        files.update(p for p in corpus_root.glob(pattern) if p.is_file())
+        files.update(p for p in corpus_root.glob(pattern) if not p.name.startswith("."))
     return sorted(files)
 
 
@@ -210,8 +212,8 @@ def scan_corpus(corpus_root: Path, *, strict: bool = False, max_bytes: int = 5_0
                 raise DocumentError(doc.path, f"id '{doc.source_id}' is already used by {seen[doc.source_id]}")
             seen[doc.source_id] = doc.path
             documents.append(doc)
-        except PermissionError:
-            err = DocumentError(path.relative_to(corpus_root).as_posix(), "file is not readable (permission denied)")
+        except OSError as exc:
+            err = DocumentError(path.relative_to(corpus_root).as_posix(), f"file cannot be read ({exc.strerror or exc})")
             if strict:
                 raise err from None
             skipped.append(err)

@@ -96,12 +96,18 @@ class VectorStore:
     def add(self, ids: list[str], vectors: np.ndarray, documents: list[str], metadatas: list[dict[str, Any]], batch: int = 1000) -> None:
         collection = self.collection
         for i in range(0, len(ids), batch):
-            collection.upsert(
-                ids=ids[i : i + batch],
-                embeddings=vectors[i : i + batch],
-                documents=documents[i : i + batch],
-                metadatas=metadatas[i : i + batch],
-            )
+            try:
+                collection.upsert(
+                    ids=ids[i : i + batch],
+                    embeddings=vectors[i : i + batch],
+                    documents=documents[i : i + batch],
+                    metadatas=metadatas[i : i + batch],
+                )
+            except Exception as exc:  # chromadb raises its own error types for disk and server failures
+                raise IndexUnavailable(
+                    f"Chroma could not store vectors in '{self.collection_name}': {exc}. The previous index is still "
+                    "served; check free disk space (or the Chroma server), then run `ssri-qa ingest` again."
+                ) from None
 
     def delete(self, ids: list[str], batch: int = 1000) -> None:
         for i in range(0, len(ids), batch):
@@ -159,23 +165,15 @@ def write_generation(index_path: Path, name: str, files: dict[str, bytes | np.nd
     gens = generations_dir(index_path)
     gens.mkdir(parents=True, exist_ok=True)
     tmp = gens / f".tmp-{uuid.uuid4().hex}"
-    tmp.mkdir()
-    for rel, content in files.items():
-        target = tmp / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, np.ndarray):
-            with target.open("wb") as fh:
-                np.save(fh, content, allow_pickle=False)
-                fh.flush()
-                os.fsync(fh.fileno())
-        else:
-            with target.open("wb") as fh:
-                fh.write(content)
-                fh.flush()
-                os.fsync(fh.fileno())
-    for rel, write in (writers or {}).items():
-        write(tmp / rel)
-    _fsync_dir(tmp)
+    try:
+        tmp.mkdir()
+        _write_files(tmp, files, writers or {})
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexUnavailable(
+            f"writing the new index under {index_path} failed: {exc.strerror or exc}. The previous index is untouched and "
+            "still served; free disk space or fix permissions, then run `ssri-qa ingest` again."
+        ) from None
     final = gens / name
     if final.exists():  # same content built before (e.g. a crash after rename); replace it
         shutil.rmtree(final)
@@ -189,6 +187,25 @@ def write_generation(index_path: Path, name: str, files: dict[str, bytes | np.nd
     _fsync_dir(index_path)
     manifest = json.loads((final / MANIFEST).read_text(encoding="utf-8"))
     return Generation(final, manifest)
+
+
+def _write_files(tmp: Path, files: dict[str, bytes | np.ndarray], writers: dict[str, Any]) -> None:
+    for rel, content in files.items():
+        target = tmp / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, np.ndarray):
+            with target.open("wb") as fh:
+                np.save(fh, content, allow_pickle=False)
+                fh.flush()
+                os.fsync(fh.fileno())
+        else:
+            with target.open("wb") as fh:
+                fh.write(content)
+                fh.flush()
+                os.fsync(fh.fileno())
+    for rel, write in writers.items():
+        write(tmp / rel)
+    _fsync_dir(tmp)
 
 
 def remove_stale(index_path: Path, keep: str) -> int:

@@ -89,13 +89,14 @@ def ingest(
 
 
 def _open_bot(settings: Any) -> Any:
+    from ingest.documents import DocumentError
     from ingest.embedding import ModelIntegrityError
     from ingest.store import IndexUnavailable
     from qa.chatbot import Chatbot
 
     try:
         return Chatbot(settings)
-    except (IndexUnavailable, ModelIntegrityError) as exc:
+    except (IndexUnavailable, ModelIntegrityError, DocumentError, FileNotFoundError) as exc:
         fail(str(exc))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 from ingest.lexicon import Lexicon
@@ -10,15 +11,21 @@ from ingest.lexicon import Lexicon
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PRONOUN = re.compile(r"\b(it|its|it's|it’s|they|them|their|this drug|that drug|this medication|that medication|this medicine|the drug|the medication|this one|that one)\b", re.I)
 _FOLLOW_UP_START = re.compile(r"^\s*(and|also|so|but|what about|how about|why|and why|what else|any other|is that|does that|same)\b", re.I)
 _STOP = set(["the", "a", "an", "is", "are", "was", "were", "be", "of", "to", "in", "on", "for", "and", "or", "what", "why", "how", "does", "do", "did", "can", "could", "should", "would", "about", "with", "it", "its", "this", "that", "they", "them", "their", "me", "my", "i", "you", "your"])
 
 
 def clean_text(text: str) -> str:
-    """Remove control characters and NULs (newlines and tabs stay); normalise odd whitespace."""
-    return _CONTROL.sub("", text).replace("\u2028", " ").strip()
+    """Drop control, format and surrogate characters (newlines and tabs stay); other spaces become ' '."""
+    text = text.replace("\r\n", "\n")
+    kept = []
+    for ch in text:
+        if ch in "\n\t" or ch.isprintable():
+            kept.append(ch)
+        elif unicodedata.category(ch) in ("Zs", "Zl", "Zp") or ch == "\r":
+            kept.append(" ")
+    return "".join(kept).strip()
 
 
 def _content(value: Any) -> str | None:
@@ -37,19 +44,19 @@ def clean_history(history: Any, max_messages: int = 20) -> list[Message]:
     if not isinstance(history, (list, tuple)):
         return []
     out: list[Message] = []
+
+    def keep(role: Any, value: Any) -> None:
+        content = _content(value)
+        text = clean_text(clean_text(content)[:MAX_MESSAGE_CHARS]) if content else ""
+        if role in ("user", "assistant") and text:
+            out.append({"role": role, "content": text})
+
     for item in history:
         if isinstance(item, (list, tuple)) and len(item) == 2:  # old Gradio pairs format
-            for role, text in (("user", item[0]), ("assistant", item[1])):
-                content = _content(text)
-                if content:
-                    out.append({"role": role, "content": clean_text(content)[:MAX_MESSAGE_CHARS]})
-            continue
-        if not isinstance(item, dict):
-            continue
-        role = item.get("role")
-        content = _content(item.get("content"))
-        if role in ("user", "assistant") and content and content.strip():
-            out.append({"role": role, "content": clean_text(content)[:MAX_MESSAGE_CHARS]})
+            keep("user", item[0])
+            keep("assistant", item[1])
+        elif isinstance(item, dict):
+            keep(item.get("role"), item.get("content"))
     return out[-max_messages:] if max_messages else []
 
 
