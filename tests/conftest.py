@@ -33,7 +33,7 @@ def _guarded_connect(self: socket.socket, address: object) -> object:
 def closed_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
     for var in list(os.environ):
-        if var.startswith("SSRI_QA_"):
+        if var.startswith("SSRI_QA_") and not var.startswith("SSRI_QA_TEST_"):
             monkeypatch.delenv(var)
 
 

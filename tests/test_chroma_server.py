@@ -1,0 +1,121 @@
+"""Ingestion and answering against a real Chroma server over HTTP (issue 8).
+
+`.ci/run` starts `chroma run` on a free loopback port and passes its URL in
+SSRI_QA_TEST_CHROMA_URL; without it, this module starts its own server the same way,
+so the tests always run against a real server and never skip.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ingest.embedding import FakeEmbedder
+from ingest.pipeline import ingest
+from ingest.store import chroma_client
+from qa import DISCLAIMER, Chatbot
+from tests.conftest import ROOT, make_settings
+
+pytestmark = pytest.mark.server
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_for(url: str, proc: subprocess.Popen[bytes] | None, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"chroma server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"chroma server at {url} did not answer within {seconds}s")
+
+
+@pytest.fixture(scope="module")
+def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    given = os.environ.get("SSRI_QA_TEST_CHROMA_URL")
+    if given:
+        _wait_for(given, None)
+        yield given
+        return
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    assert chroma, "the chroma CLI ships with the chromadb package"
+    port = _free_port()
+    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture
+def server_settings(tmp_path: Path, test_corpus: Path, chroma_url: str):
+    settings = make_settings(tmp_path, test_corpus)
+    settings.index.chroma_url = chroma_url
+    settings.index.collection_prefix = f"t{uuid.uuid4().hex[:10]}"  # tests share one server
+    settings.answer.min_relevance = 0.05
+    return settings
+
+
+def test_ingest_and_answer_through_the_server(server_settings, test_corpus: Path) -> None:
+    first = ingest(server_settings, embedder=FakeEmbedder())
+    assert first.embedded == first.chunks > 0
+    names = [c.name for c in chroma_client(server_settings.index).list_collections()]
+    assert first.collection in names  # the vectors live on the server...
+    assert not (server_settings.index.path / "chroma").exists()  # ...not in a local database
+    second = ingest(server_settings, embedder=FakeEmbedder())
+    assert second.embedded == 0 and second.unchanged
+
+    bot = Chatbot(server_settings)
+    answer = bot.ask("What is the half-life of fluoxetine?")
+    assert answer.kind == "answer" and answer.disclaimer == DISCLAIMER
+    for c in answer.citations:
+        assert c.quote in (test_corpus / c.path).read_text(encoding="utf-8")
+    assert bot.retriever.store is not None and bot.retriever.store.count() == first.chunks
+
+
+def test_editing_a_document_updates_the_server_collection(server_settings, test_corpus: Path) -> None:
+    first = ingest(server_settings, embedder=FakeEmbedder())
+    (test_corpus / "references" / "overdose.md").unlink()
+    second = ingest(server_settings, embedder=FakeEmbedder())
+    assert second.deleted >= 1
+    count = chroma_client(server_settings.index).get_collection(first.collection).count()
+    assert count == second.chunks < first.chunks
+
+
+def test_cli_uses_the_short_url_variable(tmp_path: Path, test_corpus: Path, chroma_url: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SSRI_QA_")}
+    env.update(SSRI_QA_CHROMA_URL=chroma_url, SSRI_QA_CORPUS__PATH=str(test_corpus), SSRI_QA_INDEX__PATH=str(tmp_path / "index"),
+               SSRI_QA_EMBEDDING__BACKEND="fake", SSRI_QA_INDEX__COLLECTION_PREFIX=f"cli{uuid.uuid4().hex[:8]}",
+               SSRI_QA_ANSWER__MIN_RELEVANCE="0.05", SSRI_QA_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    reports = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", "--json"], env=env, capture_output=True, timeout=180)
+        assert done.returncode == 0, done.stderr[-2000:]
+        reports.append(json.loads(done.stdout))
+    assert reports[0]["embedded"] > 0 and reports[1]["embedded"] == 0
+    done = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "--json", "What is the half-life of fluoxetine?"], env=env, capture_output=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert json.loads(done.stdout)["kind"] == "answer"
