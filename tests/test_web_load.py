@@ -1,0 +1,112 @@
+"""The running web app under load and its security settings (issue 8): 50 concurrent
+conversations through gradio_client on loopback, sessions kept apart, memory stable;
+authentication, and no file access to the data or corpus folders."""
+
+from __future__ import annotations
+
+import shutil
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import psutil
+import pytest
+
+from qa import DISCLAIMER
+from tests.conftest import REAL_CORPUS, make_settings
+from tests.test_web import free_port
+
+DRUGS = ["sertraline", "fluoxetine", "paroxetine", "citalopram", "escitalopram", "fluvoxamine", "venlafaxine", "duloxetine", "vilazodone", "vortioxetine"]  # notes that give a half-life
+SESSIONS = 50
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory):
+    import app
+    from qa.chatbot import Chatbot
+
+    tmp = tmp_path_factory.mktemp("web-load")
+    corpus = tmp / "corpus"
+    shutil.copytree(REAL_CORPUS, corpus)
+    settings = make_settings(tmp, corpus)
+    settings.answer.min_relevance = 0.05
+    settings.app.port = free_port()
+    demo = app.launch(settings, block=False, bot=Chatbot(settings))
+    yield {"url": f"http://127.0.0.1:{settings.app.port}/", "settings": settings}
+    demo.close()
+
+
+def _text(message: dict) -> str:
+    content = message["content"]
+    return " ".join(part.get("text", "") for part in content) if isinstance(content, list) else str(content)
+
+
+def _conversation(url: str, n: int) -> dict:
+    from gradio_client import Client
+
+    drug = DRUGS[n % len(DRUGS)]
+    client = Client(url, verbose=False)
+    q1 = f"What is {drug}? (conversation {n})"
+    _, messages, _ = client.predict(q1, [], api_name="/chat")
+    _, messages, sources = client.predict("what about its half-life?", messages, api_name="/chat")
+    client.close()
+    return {"n": n, "drug": drug, "messages": messages, "sources": sources}
+
+
+def _round(url: str) -> list[dict]:
+    with ThreadPoolExecutor(max_workers=SESSIONS) as pool:
+        return list(pool.map(lambda n: _conversation(url, n), range(SESSIONS), timeout=300))
+
+
+def test_fifty_concurrent_conversations_stay_apart_and_memory_is_stable(site) -> None:
+    process = psutil.Process()
+    _round(site["url"])  # warm-up: first use of every code path and connection pool
+    before = process.memory_info().rss
+    results = _round(site["url"]) + _round(site["url"])
+    growth_mb = (process.memory_info().rss - before) / 2**20
+    assert len(results) == 2 * SESSIONS
+    for r in results:
+        users = [_text(m) for m in r["messages"] if m["role"] == "user"]
+        assistants = [_text(m) for m in r["messages"] if m["role"] == "assistant"]
+        assert users == [f"What is {r['drug']}? (conversation {r['n']})", "what about its half-life?"]  # no other session's turns
+        assert len(assistants) == 2 and all(DISCLAIMER in a for a in assistants)
+        assert r["drug"] in r["sources"].lower(), f"the follow-up in conversation {r['n']} lost its own drug"
+    assert growth_mb < 100, f"resident memory grew {growth_mb:.0f} MB over {2 * SESSIONS} conversations"
+
+
+def test_no_file_access_to_data_or_corpus(site) -> None:
+    settings = site["settings"]
+    targets = [settings.corpus.path / "references" / "fluoxetine.md", settings.index.path / "CURRENT", Path("/etc/passwd"), Path(__file__)]
+    for target in targets:
+        for prefix in ("gradio_api/file=", "file="):
+            try:
+                with urllib.request.urlopen(site["url"] + prefix + str(target), timeout=10) as response:
+                    body = response.read()
+                    assert target.read_bytes()[:40] not in body, f"{target} was served"
+            except urllib.error.HTTPError as exc:
+                assert exc.code in (403, 404), exc.code
+
+
+def test_authentication_is_enforced_when_configured(tmp_path: Path, test_corpus: Path) -> None:
+    from gradio_client import Client
+    from pydantic import SecretStr
+
+    import app
+    from qa.chatbot import Chatbot
+
+    settings = make_settings(tmp_path, test_corpus)
+    settings.app.port = free_port()
+    settings.app.auth_user, settings.app.auth_password = "clinic", SecretStr("s3cret-pass")
+    demo = app.launch(settings, block=False, bot=Chatbot(settings))
+    url = f"http://127.0.0.1:{settings.app.port}/"
+    try:
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types for a 401
+            Client(url, verbose=False).predict("What is Prozac?", None, api_name="/ask")
+        answer = Client(url, auth=("clinic", "s3cret-pass"), verbose=False).predict("What is Prozac?", None, api_name="/ask")
+        assert answer["disclaimer"] == DISCLAIMER
+        with pytest.raises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(url + "config", timeout=10)
+        assert denied.value.code == 401
+    finally:
+        demo.close()
