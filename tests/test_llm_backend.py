@@ -89,3 +89,25 @@ def test_llm_rewrites_follow_ups(fake_settings) -> None:
         history = [{"role": "user", "content": "Tell me about Prozac"}, {"role": "assistant", "content": "It is an SSRI."}]
         answer = bot.ask("and how long does it stay?", history=history)
     assert answer.standalone_question == "What is the half-life of fluoxetine?"
+
+
+def test_rule_rewrite_is_the_fallback_when_the_llm_fails(fake_settings) -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    bot = llm_bot(fake_settings, f"http://127.0.0.1:{closed}/v1", timeout=2.0)
+    history = [{"role": "user", "content": "Tell me about Prozac"}, {"role": "assistant", "content": "It is an SSRI."}]
+    answer = bot.ask("what about its half-life?", history=history)
+    assert "fluoxetine" in answer.standalone_question.lower()  # rewritten by the rules over the lexicon
+    assert answer.kind == "answer" and answer.disclaimer == DISCLAIMER
+    assert any(c.source_id == "fluoxetine" for c in answer.citations)
+
+
+def test_a_rewrite_that_is_not_a_question_falls_back_to_rules(fake_settings) -> None:
+    with scripted_server(["", "Fluoxetine lasts four to six days with regular use [1]."]) as server:
+        bot = llm_bot(fake_settings, server["url"])
+        history = [{"role": "user", "content": "Tell me about Prozac"}, {"role": "assistant", "content": "It is an SSRI."}]
+        answer = bot.ask("what about its half-life?", history=history)
+    assert "fluoxetine" in answer.standalone_question.lower()
