@@ -32,7 +32,7 @@ test-fast: setup
 
 lint: setup
 	$(BIN)/ruff check qa ingest eval tests app.py
-	$(BIN)/mypy qa ingest app.py
+	$(BIN)/mypy qa ingest eval app.py
 
 eval: index
 	$(BIN)/ssri-qa eval --split test --compare naive,shipped

@@ -84,7 +84,7 @@ def build_bot(settings: Settings, config: str) -> Any:
         naive.index.path = settings.index.path.parent / "index-naive"
         ingest(naive)
         bot = Chatbot(naive, retrieval_mode="dense")
-        bot.answerer = ConcatAnswerer(bot.index)
+        bot.answerer = ConcatAnswerer(bot.index)  # type: ignore[assignment]
         bot.index.claims = []  # the baseline knows nothing of disputes
         return bot
     raise ValueError(f"unknown configuration {config!r} (known: shipped, naive)")

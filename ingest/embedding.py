@@ -14,7 +14,7 @@ import re
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -70,7 +70,7 @@ class SentenceTransformerEmbedder:
         self.expected_sha256 = expected_sha256
         self.batch_size = batch_size
         self.identity = f"st:{expected_sha256 or self.model_ref}"
-        self._model = None
+        self._model: Any = None  # a SentenceTransformer once loaded
         self._lock = threading.Lock()
 
     def _load(self):  # noqa: ANN202 - sentence_transformers is imported lazily
