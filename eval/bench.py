@@ -36,6 +36,14 @@ def _pct(values: list[float], q: float) -> float:
 
 
 def _peak_rss_mb() -> float:
+    """This process's peak resident memory. VmHWM starts afresh at exec, unlike ru_maxrss, which
+    a child inherits from the parent that forked it."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)  # Linux reports KiB
 
 
@@ -217,14 +225,14 @@ def embedding_options(settings: Settings, questions: list[str], limit: int | Non
     return results
 
 
-def scale_series(settings: Settings, sizes: tuple[int, ...], questions: list[str], work: Path) -> list[dict[str, Any]]:
+def scale_series(settings: Settings, sizes: tuple[int, ...], questions: list[str], work: Path, base_chunks: int) -> list[dict[str, Any]]:
     """Synthetic corpora grown from the real one. Vectors come from the fake embedder at 384
     dimensions (the model's size): embedding 100k chunks plus their sentences with the real
     model would take hours on two cores; its cost is reported from the measured throughput."""
     from eval.synthetic import variants_for
 
     rows = []
-    per_copy = None
+    per_variant = None
     for size in sizes:
         s = settings.model_copy(deep=True)
         s.data_dir = work / f"scale-{size}"
@@ -233,13 +241,13 @@ def scale_series(settings: Settings, sizes: tuple[int, ...], questions: list[str
         s.index.chroma_url = None
         s.embedding.backend = "fake"
         s.embedding.fake_dimensions = 384
-        if per_copy is None:  # chunks per copy of the reference notes, measured once
+        if per_variant is None:  # chunks one variant of the reference notes adds, measured once
             probe = s.model_copy(deep=True)
             probe.data_dir = work / "probe"
             probe.corpus.path, probe.index.path = probe.data_dir / "corpus", probe.data_dir / "index"
             measured, _ = _child("ingest", probe, {"build": {"source": str(settings.corpus.path), "variants": 1}}, 600)
-            per_copy = measured["chunks"] / 2
-        variants = variants_for(size, int(per_copy))
+            per_variant = max(1, measured["chunks"] - base_chunks)
+        variants = variants_for(size - base_chunks, per_variant)
         ingested, _ = _child("ingest", s, {"build": {"source": str(settings.corpus.path), "variants": variants}}, 3600)
         served, wall = _child("serve", s, {"questions": questions, "rounds": 1}, 1200)
         rows.append({"target_chunks": size, **ingested, "open_s": served["open_s"], "cold_start_s": wall, "latency_ms": served["latency_ms"], "serve_peak_rss_mb": served["peak_rss_mb"]})
@@ -279,7 +287,7 @@ def run(settings: Settings, quick: bool = False, progress: bool = True) -> dict[
             results["embedding_options"] = embedding_options(settings, questions, None)
         sizes = QUICK_SCALE_SIZES if quick else SCALE_SIZES
         say(f"scale series {sizes}")
-        results["scale"] = scale_series(settings, sizes, questions[:20] if quick else questions[:50], work)
+        results["scale"] = scale_series(settings, sizes, questions[:20] if quick else questions[:50], work, results["ingest"]["chunks"])
     results["verdicts"] = verdicts(results)
     return results
 

@@ -86,6 +86,6 @@ def build_corpus(source: Path, target: Path, variants: int, *, seed: int = 0, re
     return target
 
 
-def variants_for(chunks_wanted: int, chunks_per_copy: int) -> int:
-    """How many variants of the reference set give about `chunks_wanted` chunks."""
-    return max(0, round(chunks_wanted / max(chunks_per_copy, 1)) - 1)
+def variants_for(extra_chunks: int, chunks_per_variant: int) -> int:
+    """How many variants of the reference set add about `extra_chunks` chunks."""
+    return max(0, round(extra_chunks / max(chunks_per_variant, 1)))
