@@ -283,3 +283,25 @@ def test_index_files_load_without_pickle(fake_settings) -> None:
         assert path.suffix not in (".pkl", ".pickle")
         if path.suffix == ".npy":
             np.load(path, allow_pickle=False)
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    from ingest.lexicon import load_lexicon
+
+    return load_lexicon(REAL_CORPUS / "drugs.yaml")
+
+
+_brands = st.sampled_from(["Prozac", "zoloft", "Lexapro", "paxil", "Celexa", "Effexor", "sertralin", "fluoxitine", "Cymbalta"])
+
+
+@given(st.lists(st.one_of(st.text(max_size=40), _brands), max_size=12))
+@hsettings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_query_normaliser_maps_brands_and_keeps_other_text(lexicon, parts: list[str]) -> None:
+    text = " ".join(parts)
+    normalised = lexicon.normalise(text)
+    assert lexicon.normalise(normalised) == normalised  # generic names are fixed points
+    for m in lexicon.mentions(text):
+        assert m.generic in normalised
+    expanded = lexicon.expand(text)
+    assert expanded.startswith(text)  # expansion only appends generic names for BM25

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,21 +22,27 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory):
+def serve_corpus(tmp: Path, source: Path) -> Iterator[dict]:
+    """The web app on a free loopback port over a copy of `source`, indexed with the fake embedder."""
     import app
     from qa.chatbot import Chatbot
-    from tests.conftest import TEST_CORPUS, make_settings
+    from tests.conftest import make_settings
 
-    tmp = tmp_path_factory.mktemp("web")
     corpus = tmp / "corpus"
-    shutil.copytree(TEST_CORPUS, corpus)
+    shutil.copytree(source, corpus)
     settings = make_settings(tmp, corpus)
     settings.answer.min_relevance = 0.05
     settings.app.port = free_port()
     demo = app.launch(settings, block=False, bot=Chatbot(settings))
     yield {"url": f"http://127.0.0.1:{settings.app.port}/", "settings": settings}
     demo.close()
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    from tests.conftest import TEST_CORPUS
+
+    yield from serve_corpus(tmp_path_factory.mktemp("web"), TEST_CORPUS)
 
 
 @pytest.fixture(scope="module")

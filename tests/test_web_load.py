@@ -4,9 +4,9 @@ authentication, and no file access to the data or corpus folders."""
 
 from __future__ import annotations
 
-import shutil
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -15,26 +15,15 @@ import pytest
 
 from qa import DISCLAIMER
 from tests.conftest import REAL_CORPUS, make_settings
-from tests.test_web import free_port
+from tests.test_web import free_port, serve_corpus
 
 DRUGS = ["sertraline", "fluoxetine", "paroxetine", "citalopram", "escitalopram", "fluvoxamine", "venlafaxine", "duloxetine", "vilazodone", "vortioxetine"]  # notes that give a half-life
 SESSIONS = 50
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory):
-    import app
-    from qa.chatbot import Chatbot
-
-    tmp = tmp_path_factory.mktemp("web-load")
-    corpus = tmp / "corpus"
-    shutil.copytree(REAL_CORPUS, corpus)
-    settings = make_settings(tmp, corpus)
-    settings.answer.min_relevance = 0.05
-    settings.app.port = free_port()
-    demo = app.launch(settings, block=False, bot=Chatbot(settings))
-    yield {"url": f"http://127.0.0.1:{settings.app.port}/", "settings": settings}
-    demo.close()
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
+    yield from serve_corpus(tmp_path_factory.mktemp("web-load"), REAL_CORPUS)
 
 
 def _text(message: dict) -> str:
