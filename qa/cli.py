@@ -15,7 +15,10 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-app = typer.Typer(help="Evidence-aware answers about SSRIs, with verbatim citations.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="Evidence-aware answers about SSRIs, with verbatim citations.", no_args_is_help=True, add_completion=False,
+    pretty_exceptions_enable=False,  # main() turns unexpected errors into one line; no traceback or locals reach a user
+)
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 
@@ -184,5 +187,19 @@ def bench(quick: Annotated[bool, typer.Option(help="Smoke run in under a minute.
     raise typer.Exit(bench_cli(build_settings(), quick=quick, as_json=as_json))
 
 
+def main() -> None:
+    """Console entry point: expected failures exit 2 with a message (see `fail`); anything
+    unexpected exits 1 with one line, and the traceback only when SSRI_QA_DEBUG=1."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if os.environ.get("SSRI_QA_DEBUG") == "1":
+            raise
+        typer.secho(f"error: unexpected {exc.__class__.__name__}: {exc}. Set SSRI_QA_DEBUG=1 to see the details.", fg=typer.colors.RED, err=True)
+        raise SystemExit(1) from None
+
+
 if __name__ == "__main__":
-    app()
+    main()

@@ -305,3 +305,13 @@ def test_query_normaliser_maps_brands_and_keeps_other_text(lexicon, parts: list[
         assert m.generic in normalised
     expanded = lexicon.expand(text)
     assert expanded.startswith(text)  # expansion only appends generic names for BM25
+
+
+def test_an_unexpected_cli_failure_is_one_line_without_a_traceback(tmp_path: Path, test_corpus: Path) -> None:
+    # The index folder is a file: opening it fails in a way no specific handler expects.
+    (tmp_path / "index").write_text("not a folder")
+    done = _cli(["ask", "What is fluoxetine?"], {"SSRI_QA_CORPUS__PATH": str(test_corpus), "SSRI_QA_INDEX__PATH": str(tmp_path / "index"),
+                                                  "SSRI_QA_EMBEDDING__BACKEND": "fake"})
+    assert done.returncode in (1, 2)
+    assert b"Traceback" not in done.stderr and b"error:" in done.stderr
+    assert len(done.stderr.decode().strip().splitlines()) <= 2

@@ -19,7 +19,7 @@ import psutil
 import pytest
 
 from qa import DISCLAIMER
-from tests.conftest import REAL_CORPUS, ROOT, make_settings
+from tests.conftest import REAL_CORPUS, make_settings
 from tests.test_web import free_port
 
 DRUGS = ["sertraline", "fluoxetine", "paroxetine", "citalopram", "escitalopram", "fluvoxamine", "venlafaxine", "duloxetine", "vilazodone", "vortioxetine"]  # notes that give a half-life
@@ -28,20 +28,26 @@ SESSIONS = 50
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
-    """`ssri-qa serve` in its own process, so its memory is measured apart from the clients'."""
+    """`ssri-qa serve` in its own process, so its memory is measured apart from the clients'.
+
+    Its stderr goes to a file, not a pipe nobody reads (a full pipe would block the server)."""
     tmp = tmp_path_factory.mktemp("web-load")
     corpus = tmp / "corpus"
     shutil.copytree(REAL_CORPUS, corpus)
     port = free_port()
+    log = (tmp / "serve.log").open("wb")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SSRI_QA_")}
     env.update(SSRI_QA_CORPUS__PATH=str(corpus), SSRI_QA_INDEX__PATH=str(tmp / "index"), SSRI_QA_DATA_DIR=str(tmp),
-               SSRI_QA_EMBEDDING__BACKEND="fake", SSRI_QA_ANSWER__MIN_RELEVANCE="0.05", PYTHONPATH=str(ROOT))
-    proc = subprocess.Popen([sys.executable, "-m", "qa.cli", "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+               SSRI_QA_EMBEDDING__BACKEND="fake", SSRI_QA_ANSWER__MIN_RELEVANCE="0.05")
+    env.pop("PYTHONPATH", None)
+    # The installed console script, run from outside the checkout: exactly what `make run` starts.
+    script = Path(sys.executable).parent / "ssri-qa"
+    proc = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 180
         while True:
-            assert proc.poll() is None, proc.stderr.read().decode()[-2000:] if proc.stderr else "server exited"
+            assert proc.poll() is None, (tmp / "serve.log").read_text()[-2000:]
             try:
                 urllib.request.urlopen(url, timeout=2).close()
                 break
@@ -52,6 +58,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        log.close()
 
 
 def _text(message: dict) -> str:
@@ -93,7 +100,7 @@ def test_fifty_concurrent_conversations_stay_apart_and_memory_is_stable(site) ->
         assert users == [f"What is {r['drug']}? (conversation {r['n']})", "what about its half-life?"]  # no other session's turns
         assert len(assistants) == 2 and all(DISCLAIMER in a for a in assistants)
         assert r["drug"] in r["sources"].lower(), f"the follow-up in conversation {r['n']} lost its own drug"
-    # Stable: after warm-up, 150 more conversations add little, and the last round adds less than the first.
+    # Stable: after warm-up, 150 more conversations add little memory, and no round adds much.
     assert sum(growth_mb) < 60 and growth_mb[-1] < 20, f"server memory grew {growth_mb} MB per round"
 
 
