@@ -83,16 +83,20 @@ def test_sigkill_at_random_points_never_breaks_the_index(tmp_path: Path) -> None
 
     rng = random.Random(int(os.environ.get("SSRI_QA_KILL_SEED", "7")))
     kills, revision, attempts = 0, 0, 0
-    while kills < KILL_POINTS and attempts < KILL_POINTS * 3:
+    run_seconds = full_seconds  # how long an ingest of one revision takes, updated when one finishes unkilled
+    while kills < KILL_POINTS and attempts < KILL_POINTS * 5:
         attempts += 1
         revision += 1
         build_corpus(REAL_CORPUS, corpus, VARIANTS, revision=revision)  # about half the variants change
         target = _expected_ids(corpus)
+        started = time.monotonic()
         proc = _ingest(env)
-        time.sleep(rng.uniform(0.05, full_seconds))
+        time.sleep(rng.uniform(0.05, 0.95) * run_seconds)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
+        else:
+            run_seconds = time.monotonic() - started
         proc.communicate(timeout=60)
 
         live = _live_chunks(index)
