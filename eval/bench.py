@@ -21,18 +21,12 @@ import time
 from pathlib import Path
 from typing import Any
 
+from eval.runner import _pct
 from qa.settings import Settings
 
 TARGETS = {"ask_p95_ms": 50.0, "ask_p95_ms_100k": 150.0, "cold_start_s": 3.0, "noop_reingest_s": 1.0}
 SCALE_SIZES = (1_000, 10_000, 100_000)
 QUICK_SCALE_SIZES = (1_000,)
-
-
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 2)
 
 
 def _peak_rss_mb() -> float:
@@ -96,7 +90,7 @@ def serve_child(settings: Settings, questions: list[str], rounds: int) -> dict[s
         "embedder": type(bot.embedder).__name__,
         "chunks": len(bot.index.chunks),
         "questions": len(questions) * rounds,
-        "latency_ms": {k: {"p50": _pct(v, 0.5), "p95": _pct(v, 0.95), "mean": round(statistics.fmean(v), 2) if v else 0.0} for k, v in stages.items()},
+        "latency_ms": {k: {"p50": _pct(v, 0.5), "p95": _pct(v, 0.95), "mean": round(statistics.fmean(v), 2)} for k, v in stages.items()} if rounds else {},
         "peak_rss_mb": _peak_rss_mb(),
     }
 

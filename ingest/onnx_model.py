@@ -16,13 +16,12 @@ from __future__ import annotations
 import json
 import logging
 import shutil
-import threading
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ingest.embedding import MODEL_FILE, ModelIntegrityError, file_sha256, verify_model
+from ingest.embedding import ModelIntegrityError, file_sha256, verify_model
 
 log = logging.getLogger("ssri_qa")
 ONNX_FILE = "model.onnx"
@@ -96,11 +95,13 @@ def export(model_dir: Path, source_sha256: str, target: Path) -> dict[str, float
     return meta
 
 
-def ensure_export(model_dir: Path, source_sha256: str, data_dir: Path) -> Path | None:
-    """The export folder, creating it if missing; None (logged) when export is impossible."""
+def ensure_export(model_dir: Path, source_sha256: str, data_dir: Path, *, create: bool = True) -> Path | None:
+    """The export folder; when missing, created if `create` (else None). None (logged) when export fails."""
     target = export_dir(data_dir, source_sha256)
     if (target / META_FILE).is_file():
         return target
+    if not create:
+        return None
     try:
         meta = export(model_dir, source_sha256, target)
         log.info("exported the query model to ONNX in %.1fs (min cosine %.5f)", meta["seconds"], meta["min_cosine"])
@@ -115,7 +116,7 @@ class OnnxEmbedder:
 
     dimensions = 384
 
-    def __init__(self, folder: Path, source_sha256: str, *, expected_onnx_sha256: str | None = None, threads: int = 0, max_tokens: int = 256) -> None:
+    def __init__(self, folder: Path, source_sha256: str, *, expected_onnx_sha256: str | None = None, max_tokens: int = 256) -> None:
         self.folder = folder
         self.identity = f"st:{source_sha256}"
         if expected_onnx_sha256 is None:
@@ -132,11 +133,7 @@ class OnnxEmbedder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token, not a password
-        options = onnxruntime.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        self.session = onnxruntime.InferenceSession(str(folder / ONNX_FILE), options, providers=["CPUExecutionProvider"])
-        self._lock = threading.Lock()
+        self.session = onnxruntime.InferenceSession(str(folder / ONNX_FILE), providers=["CPUExecutionProvider"])
 
     def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:
@@ -155,4 +152,4 @@ class OnnxEmbedder:
         return out
 
 
-__all__ = ["MODEL_FILE", "OnnxEmbedder", "ensure_export", "export", "export_dir"]
+__all__ = ["OnnxEmbedder", "ensure_export", "export", "export_dir"]

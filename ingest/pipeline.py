@@ -234,10 +234,9 @@ def _export_query_model(settings: Settings) -> None:
     if emb.backend != "bundled" or not emb.export_onnx:
         return
     from ingest.embedding import bundled_model_dir
-    from ingest.onnx_model import META_FILE, ensure_export, export_dir
+    from ingest.onnx_model import ensure_export
 
-    if not (export_dir(settings.data_dir, emb.expected_sha256) / META_FILE).is_file():
-        ensure_export(bundled_model_dir(), emb.expected_sha256, settings.data_dir)
+    ensure_export(bundled_model_dir(), emb.expected_sha256, settings.data_dir)
 
 
 def _lexicon_from(drugs: list[dict[str, Any]]) -> Lexicon:

@@ -14,7 +14,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -180,14 +179,11 @@ def make_query_embedder(settings: Settings) -> Embedder:
     if emb.backend != "bundled" or emb.query_backend == "torch":
         return make_embedder(emb)
     from ingest.embedding import bundled_model_dir
-    from ingest.onnx_model import META_FILE, OnnxEmbedder, ensure_export, export_dir
+    from ingest.onnx_model import OnnxEmbedder, ensure_export
 
-    folder: Path | None = export_dir(settings.data_dir, emb.expected_sha256)
-    if emb.query_backend == "onnx" and not (folder / META_FILE).is_file():  # type: ignore[operator]
-        folder = ensure_export(bundled_model_dir(), emb.expected_sha256, settings.data_dir)
-    if folder is None or not (folder / META_FILE).is_file():
-        return make_embedder(emb)
-    return OnnxEmbedder(folder, emb.expected_sha256)
+    # "auto" uses an export made at ingest; "onnx" makes one now if there is none.
+    folder = ensure_export(bundled_model_dir(), emb.expected_sha256, settings.data_dir, create=emb.query_backend == "onnx")
+    return OnnxEmbedder(folder, emb.expected_sha256) if folder else make_embedder(emb)
 
 
 def make_generator(settings: Settings) -> Any:

@@ -37,6 +37,22 @@ def closed_network(monkeypatch: pytest.MonkeyPatch) -> None:
             monkeypatch.delenv(var)
 
 
+def free_port() -> int:
+    """A loopback port that nothing listens on (also used as a known-closed port)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def child_env(extra: dict[str, str], *, pythonpath: bool = True) -> dict[str, str]:
+    """Environment for a child process: this one's without SSRI_QA_* settings, plus `extra`."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SSRI_QA_")}
+    env.pop("PYTHONPATH", None)
+    if pythonpath:
+        env["PYTHONPATH"] = str(ROOT)
+    return env | extra
+
+
 def make_settings(tmp_path: Path, corpus: Path, backend: str = "fake", **extra: object):
     from qa.settings import Settings
 

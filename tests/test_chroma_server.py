@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -25,15 +24,9 @@ from ingest.embedding import FakeEmbedder
 from ingest.pipeline import ingest
 from ingest.store import chroma_client
 from qa import DISCLAIMER, Chatbot
-from tests.conftest import ROOT, make_settings
+from tests.conftest import child_env, free_port, make_settings
 
 pytestmark = pytest.mark.server
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _wait_for(url: str, proc: subprocess.Popen[bytes] | None, seconds: float = 60) -> None:
@@ -58,7 +51,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         return
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert chroma, "the chroma CLI ships with the chromadb package"
-    port = _free_port()
+    port = free_port()
     proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
@@ -106,10 +99,9 @@ def test_editing_a_document_updates_the_server_collection(server_settings, test_
 
 
 def test_cli_uses_the_short_url_variable(tmp_path: Path, test_corpus: Path, chroma_url: str) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SSRI_QA_")}
-    env.update(SSRI_QA_CHROMA_URL=chroma_url, SSRI_QA_CORPUS__PATH=str(test_corpus), SSRI_QA_INDEX__PATH=str(tmp_path / "index"),
-               SSRI_QA_EMBEDDING__BACKEND="fake", SSRI_QA_INDEX__COLLECTION_PREFIX=f"cli{uuid.uuid4().hex[:8]}",
-               SSRI_QA_ANSWER__MIN_RELEVANCE="0.05", SSRI_QA_DATA_DIR=str(tmp_path), PYTHONPATH=str(ROOT))
+    env = child_env({"SSRI_QA_CHROMA_URL": chroma_url, "SSRI_QA_CORPUS__PATH": str(test_corpus), "SSRI_QA_INDEX__PATH": str(tmp_path / "index"),
+                     "SSRI_QA_EMBEDDING__BACKEND": "fake", "SSRI_QA_INDEX__COLLECTION_PREFIX": f"cli{uuid.uuid4().hex[:8]}",
+                     "SSRI_QA_ANSWER__MIN_RELEVANCE": "0.05", "SSRI_QA_DATA_DIR": str(tmp_path)})
     reports = []
     for _ in range(2):
         done = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", "--json"], env=env, capture_output=True, timeout=180)

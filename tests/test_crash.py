@@ -24,7 +24,7 @@ from ingest.chunking import chunk_document
 from ingest.documents import scan_corpus
 from ingest.store import read_current
 from qa.settings import ChunkingSettings
-from tests.conftest import REAL_CORPUS
+from tests.conftest import REAL_CORPUS, child_env
 
 pytestmark = pytest.mark.slow
 KILL_POINTS = int(os.environ.get("SSRI_QA_KILL_POINTS", "3"))
@@ -32,15 +32,12 @@ VARIANTS = 4  # about 600 chunks: an ingest with the fake embedder takes a few s
 
 
 def _env(corpus: Path, index: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SSRI_QA_")}
-    env.update(
-        SSRI_QA_CORPUS__PATH=str(corpus),
-        SSRI_QA_INDEX__PATH=str(index),
-        SSRI_QA_EMBEDDING__BACKEND="fake",
-        SSRI_QA_DATA_DIR=str(index.parent),
-        PYTHONPATH=str(REAL_CORPUS.parent),
-    )
-    return env
+    return child_env({
+        "SSRI_QA_CORPUS__PATH": str(corpus),
+        "SSRI_QA_INDEX__PATH": str(index),
+        "SSRI_QA_EMBEDDING__BACKEND": "fake",
+        "SSRI_QA_DATA_DIR": str(index.parent),
+    })
 
 
 def _ingest(env: dict[str, str]) -> subprocess.Popen[bytes]:

@@ -92,12 +92,9 @@ def test_llm_rewrites_follow_ups(fake_settings) -> None:
 
 
 def test_rule_rewrite_is_the_fallback_when_the_llm_fails(fake_settings) -> None:
-    import socket
+    from tests.conftest import free_port
 
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        closed = s.getsockname()[1]
-    bot = llm_bot(fake_settings, f"http://127.0.0.1:{closed}/v1", timeout=2.0)
+    bot = llm_bot(fake_settings, f"http://127.0.0.1:{free_port()}/v1", timeout=2.0)
     history = [{"role": "user", "content": "Tell me about Prozac"}, {"role": "assistant", "content": "It is an SSRI."}]
     answer = bot.ask("what about its half-life?", history=history)
     assert "fluoxetine" in answer.standalone_question.lower()  # rewritten by the rules over the lexicon

@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import json
 import shutil
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from qa import DISCLAIMER
-from tests.conftest import ARTIFACTS
+from tests.conftest import ARTIFACTS, free_port
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve_corpus(tmp: Path, source: Path) -> Iterator[dict]:

@@ -4,7 +4,6 @@ authentication, and no file access to the data or corpus folders."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -19,8 +18,7 @@ import psutil
 import pytest
 
 from qa import DISCLAIMER
-from tests.conftest import REAL_CORPUS, make_settings
-from tests.test_web import free_port
+from tests.conftest import REAL_CORPUS, child_env, free_port, make_settings
 
 DRUGS = ["sertraline", "fluoxetine", "paroxetine", "citalopram", "escitalopram", "fluvoxamine", "venlafaxine", "duloxetine", "vilazodone", "vortioxetine"]  # notes that give a half-life
 SESSIONS = 50
@@ -36,10 +34,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     shutil.copytree(REAL_CORPUS, corpus)
     port = free_port()
     log = (tmp / "serve.log").open("wb")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("SSRI_QA_")}
-    env.update(SSRI_QA_CORPUS__PATH=str(corpus), SSRI_QA_INDEX__PATH=str(tmp / "index"), SSRI_QA_DATA_DIR=str(tmp),
-               SSRI_QA_EMBEDDING__BACKEND="fake", SSRI_QA_ANSWER__MIN_RELEVANCE="0.05")
-    env.pop("PYTHONPATH", None)
+    env = child_env({"SSRI_QA_CORPUS__PATH": str(corpus), "SSRI_QA_INDEX__PATH": str(tmp / "index"), "SSRI_QA_DATA_DIR": str(tmp),
+                     "SSRI_QA_EMBEDDING__BACKEND": "fake", "SSRI_QA_ANSWER__MIN_RELEVANCE": "0.05"}, pythonpath=False)
     # The installed console script, run from outside the checkout: exactly what `make run` starts.
     script = Path(sys.executable).parent / "ssri-qa"
     proc = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log)
