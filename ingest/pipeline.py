@@ -23,6 +23,7 @@ from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
 from ingest.documents import Document, DocumentError, scan_corpus
 from ingest.embedding import Embedder, make_embedder
 from ingest.lexicon import Lexicon, LexiconError, load_lexicon
+from ingest.vocabulary import VocabularyError, read_entries
 from ingest.store import (
     MANIFEST,
     Generation,
@@ -78,9 +79,12 @@ def embedding_text(chunk: Chunk) -> str:
     return f"{heading}\n{chunk.text}"
 
 
-def _load_side_data(corpus: Path, documents: list[Document], strict: bool, skipped: list[dict[str, str]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _load_side_data(
+    corpus: Path, documents: list[Document], strict: bool, skipped: list[dict[str, str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     claims: list[dict[str, Any]] = []
     drugs: list[dict[str, Any]] = []
+    vocabulary: list[dict[str, Any]] = []
     texts = {d.source_id: d.text for d in documents}
     claims_path, drugs_path = corpus / "claims.yaml", corpus / "drugs.yaml"
     if claims_path.exists():
@@ -100,7 +104,15 @@ def _load_side_data(corpus: Path, documents: list[Document], strict: bool, skipp
             if strict:
                 raise
             skipped.append({"path": "drugs.yaml", "reason": str(exc).split(": ", 1)[-1]})
-    return claims, drugs
+    vocabulary_path = corpus / "vocabulary.yaml"
+    if vocabulary_path.exists():
+        try:
+            vocabulary = [e.model_dump() for e in read_entries(vocabulary_path)]
+        except VocabularyError as exc:
+            if strict:
+                raise
+            skipped.append({"path": "vocabulary.yaml", "reason": str(exc).split(": ", 1)[-1]})
+    return claims, drugs, vocabulary
 
 
 def _locate_claims(claims: list[dict[str, Any]], documents: dict[str, Document], chunks: list[Chunk]) -> None:
@@ -143,7 +155,7 @@ def ingest(
     scan = scan_corpus(settings.corpus.path, strict=settings.corpus.strict, max_bytes=settings.corpus.max_file_bytes)
     report.skipped_files = [{"path": e.path, "reason": e.reason} for e in scan.skipped]
     documents = {d.source_id: d for d in scan.documents}
-    claims, drugs = _load_side_data(settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files)
+    claims, drugs, vocabulary = _load_side_data(settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files)
     chunks = [c for d in scan.documents for c in chunk_document(d, settings.chunking)]
     report.documents, report.chunks = len(documents), len(chunks)
     if not chunks:
@@ -157,7 +169,7 @@ def ingest(
         d.source_id: {"path": d.path, "title": d.title, "kind": d.kind, "url": d.url, "sha256": d.sha256, "sources": list(d.sources), "topics": list(d.topics), "author": d.author}
         for d in scan.documents
     }
-    state = _digest(name, [c.chunk_id for c in chunks], claims, drugs, docs_meta)
+    state = _digest(name, [c.chunk_id for c in chunks], claims, drugs, vocabulary, docs_meta)
     index_path = settings.index.path
 
     with writer_lock(index_path):
@@ -208,6 +220,7 @@ def ingest(
             "sentences": sentence_rows,
             "claims": claims,
             "drugs": drugs,
+            "vocabulary": vocabulary,
             "skipped_files": report.skipped_files,
         }
         generation = write_generation(

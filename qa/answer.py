@@ -1,51 +1,57 @@
 """The default answerer: extractive and grounded, no generative model.
 
-Sentences of the retrieved passages are scored against the question with their
-precomputed vectors (no extra model call), plus small lexical and drug-consistency terms.
-The best 1-5 sentences are quoted verbatim, grouped by passage, each group introduced by
-whose words they are and followed by its [n] marker.
+Sentences of the retrieved passages are scored against the question and against its aspect alone
+(precomputed sentence vectors, no extra model call), plus terms for the sources' wording of the
+patient's words, the kind of sentence the question wants (a duration, a dose, a rate, a reason),
+the people it is about, drug consistency, and whose words they are (reference facts before an
+article's opinions or anecdotes). The best sentence comes first; a sentence that leans on the one
+before it ("This is why...") brings that one along; the same fact is never quoted twice.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import numpy as np
-import Stemmer
 
+from ingest.text import content_terms
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
+from qa.question import Question
 from qa.settings import AnswerSettings
 from qa.types import Passage
 
-_WORD = re.compile(r"(?u)\b\w\w+\b")  # the token pattern bm25s uses
-_STOPWORDS = frozenset(
-    ["a", "an", "the", "is", "are", "was", "were", "be", "been", "being", "of", "to", "in", "on", "at", "for", "and", "or", "but", "if", "then", "than", "so", "as", "by", "with", "from", "about", "into", "what", "which", "who", "whom", "whose", "why", "how", "when", "where", "does", "do", "did", "can", "could", "should", "would", "will", "shall", "may", "might", "must", "it", "its", "this", "that", "these", "those", "they", "them", "their", "there", "here", "i", "me", "my", "you", "your", "we", "our", "he", "she", "his", "her", "not", "no", "yes", "tell", "explain", "much", "many", "more", "most", "some", "any", "all", "other", "such", "vs", "versus"]
-)
 LEXICAL_WEIGHT = 0.20
 DRUG_MATCH_BONUS = 0.10
 DRUG_MISMATCH_PENALTY = 0.15
 RANK_PENALTY = 0.01
-DUPLICATE_SENTENCE = 0.9
-# WHO INN name stems of drug classes outside this corpus (statins, calcium-channel blockers, ACE
-# inhibitors, ...): an unknown word ending like this is almost surely a drug we have no source on.
-INN_STEMS = (
-    "statin", "dipine", "pril", "sartan", "olol", "mab", "azole", "cillin", "mycin", "cycline", "floxacin", "vir",
-    "tinib", "gliptin", "gliflozin", "formin", "prazole", "tidine", "setron", "triptan", "caine", "profen", "coxib",
-    "parin", "semide", "thiazide", "lukast", "dronate", "azepam", "azolam", "phenidate", "amfetamine",
+KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
+POPULATION_BONUS = 0.06
+ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
+REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
+DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
+SECOND_SIDE_MARGIN = 0.2  # a comparison's other side is shown if its best sentence is this close
+
+_ANAPHOR = re.compile(
+    r"^\W*(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
+    r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|even so)\b",
+    re.I,
 )
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
-
-
-def content_terms(text: str) -> set[str]:
-    words = [w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and len(w) > 1]
-    return set(_stemmer().stemWords(words))
+_INTRODUCES = re.compile(r"\b(?:has been |have been |is |are )?(?:termed|dubbed|nicknamed)\b|\bthere is (?:this|a) saying\b|\bas follows\b|:\s*$", re.I)
+_WANTS = {
+    "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b", re.I),
+    "dose": re.compile(r"\b\d+(?:\.\d+)?\s*mg\b|\bdoses?\b", re.I),
+    "frequency": re.compile(r"%|\b\d+ (?:in|of|out of) \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b", re.I),
+    "reason": re.compile(r"\b(?:because|due to|since|as a result|caused by|which is why|reason|so that|thought to)\b", re.I),
+    "definition": re.compile(r"\b(?:is|are|means|refers to|describes|stands for)\b\s+(?:a|an|the|when|that)\b", re.I),
+}
+_POPULATION = {
+    "older": re.compile(r"\b(?:older|elderly|over (?:60|65)|aged? (?:60|65)|later life|falls?)\b", re.I),
+    "young": re.compile(r"\b(?:child(?:ren)?|adolescents?|young (?:people|adults)|teen(?:ager)?s?|under 18|paediatric|pediatric|aged? (?:8|12|18|24))\b", re.I),
+    "pregnant": re.compile(r"\b(?:pregnan\w*|trimester|newborns?|births?|unborn)\b", re.I),
+    "breastfeeding": re.compile(r"\b(?:breast\w*|milk|nursing|infants?)\b", re.I),
+}
 
 
 @dataclass
@@ -54,6 +60,7 @@ class Draft:
     paragraphs: list[str] = field(default_factory=list)
     best_similarity: float = 0.0
     used_spans: list[tuple[str, int, int]] = field(default_factory=list)  # (chunk id, start, end)
+    not_covered: str = ""  # "grapefruit juice": what the sources do not cover, said plainly first
 
 
 @dataclass(frozen=True)
@@ -70,11 +77,14 @@ class ExtractiveAnswerer:
         self.index = index
         self.settings = settings
         self._drugs_cache: dict[int, frozenset[str]] = {}
+        self._terms_cache: dict[int, frozenset[str]] = {}
 
+    # ------------------------------------------------------------------ sentence facts
     def sentence_drugs(self, row: int) -> frozenset[str]:
         """Drugs a sentence is about: named in it, else earlier on its line, else in its title."""
-        if row not in self._drugs_cache:
-            ci, start, end = (int(x) for x in self.index.sentence_rows[row])
+        cached = self._drugs_cache.get(row)
+        if cached is None:
+            ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
             chunk = self.index.chunks[ci]
             lexicon = self.index.lexicon
             found = {m.generic for m in lexicon.mentions(self.index.sentence_text(row), fuzzy=False)}
@@ -84,35 +94,33 @@ class ExtractiveAnswerer:
                 found = {m.generic for m in lexicon.mentions(line, fuzzy=False)[:1]}
             if not found and chunk.source_kind == "reference":
                 found = {m.generic for m in lexicon.mentions(chunk.title, fuzzy=False)[:1]}
-            self._drugs_cache[row] = frozenset(found)
-        return self._drugs_cache[row]
+            cached = self._drugs_cache[row] = frozenset(found)
+        return cached
 
-    def unknown_share(self, query: str) -> float:
-        """Share of the question's non-drug key words that never occur in the corpus."""
-        lexicon = self.index.lexicon
-        # Judge the question itself (its last sentence), not a preamble such as "ignore your rules...".
-        clauses = [c for c in re.split(r"(?<=[.!?])\s+", query.strip()) if c.strip()]
-        question = clauses[-1] if clauses else query
-        drugs = {w for m in lexicon.mentions(question) for w in content_terms(m.surface)}
-        terms = {t for t in content_terms(question) - drugs if len(t) >= 4}
-        if not terms:
-            return 0.0
-        vocab = self.index.bm25.vocab_dict
-        return sum(1 for t in terms if t not in vocab) / len(terms)
+    def sentence_terms(self, row: int) -> frozenset[str]:
+        cached = self._terms_cache.get(row)
+        if cached is None:
+            cached = self._terms_cache[row] = frozenset(content_terms(self.index.sentence_text(row)))
+        return cached
 
-    def unknown_subject(self, query: str) -> bool:
-        """True when the question names no known drug but hinges on a word the corpus never uses
-        (e.g. "lithium", "atorvastatin"); near-misses of corpus words count as typos, not unknowns."""
-        if self.index.lexicon.mentions(query):
-            return False
-        vocab = self.index.bm25.vocab_dict
-        words = {w for w in _WORD.findall(query.lower()) if len(w) >= 6}
-        return any(w.endswith(INN_STEMS) and _stemmer().stemWord(w) not in vocab for w in words)
+    def neighbours(self, row: int) -> tuple[int | None, int | None]:
+        """The sentence rows before and after `row` inside its chunk."""
+        rows = self.index.sentences_of_chunk[int(self.index.sentence_rows[row][0])]
+        at = int(np.searchsorted(rows, row)) if len(rows) and rows[0] <= row else -1
+        if at < 0 or at >= len(rows) or int(rows[at]) != row:
+            positions = [i for i, r in enumerate(rows) if int(r) == row]
+            at = positions[0] if positions else -1
+        before = int(rows[at - 1]) if at > 0 else None
+        after = int(rows[at + 1]) if 0 <= at < len(rows) - 1 else None
+        return before, after
 
-    def candidates(self, query: str, vector: np.ndarray, passages: list[Passage]) -> list[Candidate]:
+    # ------------------------------------------------------------------ scoring
+    def candidates(self, question: Question, vector: np.ndarray, passages: list[Passage], aspect_vector: np.ndarray | None = None) -> list[Candidate]:
         index = self.index
-        query_terms = content_terms(index.lexicon.expand(query))
-        query_drugs = {m.generic for m in index.lexicon.mentions(query)}
+        wanted_terms = content_terms(f"{question.search_text}")
+        query_drugs = set(question.drugs)
+        kind_pattern = _WANTS.get(question.qtype)
+        populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             ci = index.chunk_row.get(passage.chunk_id)
@@ -122,11 +130,22 @@ class ExtractiveAnswerer:
             if not len(rows):
                 continue
             sims = index.sentence_vectors[rows] @ vector
+            if aspect_vector is not None:
+                sims = np.maximum(sims, index.sentence_vectors[rows] @ aspect_vector)
+            kind = index.chunks[ci].source_kind
+            kind_penalty = REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS if (question.about_articles and kind == "reference") else (
+                0.0 if question.about_articles else ARTICLE_PENALTY[kind]
+            )
             for row, sim in zip(rows, sims, strict=True):
                 row = int(row)
-                terms = content_terms(index.sentence_text(row))
-                overlap = len(query_terms & terms) / len(query_terms) if query_terms else 0.0
-                score = float(sim) + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank
+                text = index.sentence_text(row)
+                terms = self.sentence_terms(row)
+                overlap = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
+                score = float(sim) + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
+                if kind_pattern is not None and kind_pattern.search(text):
+                    score += KIND_WANTED_BONUS
+                if populations and any(p.search(text) for p in populations):
+                    score += POPULATION_BONUS
                 if query_drugs:
                     drugs = self.sentence_drugs(row)
                     if drugs & query_drugs:
@@ -137,7 +156,7 @@ class ExtractiveAnswerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def select(self, candidates: list[Candidate]) -> list[Candidate]:
+    def select(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
         if not candidates:
             return []
         best = candidates[0].score
@@ -145,43 +164,107 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(chosen) == self.settings.max_sentences or cand.score < best - self.settings.sentence_margin:
                 break
-            vec = self.index.sentence_vectors[cand.row]
-            if any(float(self.index.sentence_vectors[c.row] @ vec) >= DUPLICATE_SENTENCE for c in chosen):
+            if not self._says_something_new(cand, chosen):
                 continue
             chosen.append(cand)
+        # A comparison or a multi-part question needs each side: add the best sentence on a side still missing.
+        for side in self._sides(question):
+            if any(side(c) for c in chosen):
+                continue
+            extra = next((c for c in candidates if side(c) and c.score >= best - SECOND_SIDE_MARGIN and self._says_something_new(c, chosen)), None)
+            if extra is not None and len(chosen) < self.settings.max_sentences + 1:
+                chosen.append(extra)
         return chosen
 
-    def compose(self, query: str, vector: np.ndarray, passages: list[Passage], book: CitationBook, author_of: dict[str, str]) -> Draft:
-        candidates = self.candidates(query, vector, passages)
+    def _sides(self, question: Question) -> list:
+        sides = []
+        if question.qtype == "comparison" and len(question.drugs) >= 2:
+            for drug in question.drugs[:2]:
+                sides.append(lambda c, d=drug: d in self.sentence_drugs(c.row))
+        if len(question.parts) >= 2:
+            for part in question.parts[1:]:
+                terms = content_terms(part) - {t for d in question.drugs for t in content_terms(d)}
+                if terms:
+                    sides.append(lambda c, t=frozenset(terms): len(t & self.sentence_terms(c.row)) >= max(1, len(t) // 2))
+        return sides
+
+    def _says_something_new(self, cand: Candidate, chosen: list[Candidate]) -> bool:
+        vec = self.index.sentence_vectors[cand.row]
+        for c in chosen:
+            if float(self.index.sentence_vectors[c.row] @ vec) >= DUPLICATE_SENTENCE:
+                return False
+            numbers = set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(cand.row)))
+            if numbers and numbers <= set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(c.row))):
+                shared = self.sentence_terms(cand.row) & self.sentence_terms(c.row)
+                if len(shared) >= 0.5 * len(self.sentence_terms(cand.row)):
+                    return False  # the same figures said again
+        return True
+
+    def with_context(self, rows: list[int]) -> list[int]:
+        """Add the sentence a chosen one leans on ("This means...") and the one a term-introducing
+        sentence leads into ("... has been termed X."), keeping reading order within a chunk."""
+        out = list(rows)
+        for row in rows:
+            before, after = self.neighbours(row)
+            text = self.index.sentence_text(row)
+            if before is not None and _ANAPHOR.match(text) and before not in out:
+                out.append(before)
+            if after is not None and _INTRODUCES.search(text) and after not in out:
+                out.append(after)
+        return out
+
+    # ------------------------------------------------------------------ composing
+    def compose(
+        self, question: Question, vector: np.ndarray, passages: list[Passage], book: CitationBook, author_of: dict[str, str],
+        aspect_vector: np.ndarray | None = None,
+    ) -> Draft:
+        candidates = self.candidates(question, vector, passages, aspect_vector)
         best_similarity = max((c.similarity for c in candidates), default=0.0)
-        if best_similarity < self.settings.min_relevance or self.unknown_share(query) > self.settings.max_unknown_share or self.unknown_subject(query):
-            return Draft("no_answer", best_similarity=best_similarity)
-        chosen = self.select(candidates)
-        # Group by chunk (best group first), sentences in reading order inside a group.
-        groups: dict[int, list[Candidate]] = {}
-        for cand in chosen:
-            groups.setdefault(cand.chunk_index, []).append(cand)
-        draft = Draft("answer", best_similarity=best_similarity)
-        for ci, members in groups.items():
-            members.sort(key=lambda c: int(self.index.sentence_rows[c.row][1]))
+        missing = " or ".join((question.unknown_names or question.uncovered)[:2])
+        if best_similarity < self.settings.min_relevance:
+            return Draft("no_answer", best_similarity=best_similarity, not_covered=missing)
+        partial = " or ".join(question.uncovered_parts[:2])
+        if not partial and question.unknown_names and len(question.drugs) >= 2:
+            partial = " or ".join(question.unknown_names[:2])  # "gabapentin with sertraline and ibuprofen"
+        blocked = (
+            bool(question.unknown_names)
+            or question.uncovered_share > self.settings.max_unknown_share
+            or (bool(question.uncovered) and best_similarity < self.settings.uncovered_relevance)
+        )
+        if blocked and not partial:
+            return Draft("no_answer", best_similarity=best_similarity, not_covered=missing)
+        chosen = self.select(question, candidates)
+        score_of = {c.row: c.score for c in chosen}
+        rows = self.with_context([c.row for c in chosen])
+        groups: dict[int, list[int]] = {}
+        for row in rows:
+            groups.setdefault(int(self.index.sentence_rows[row][0]), []).append(row)
+
+        def group_key(item: tuple[int, list[int]]) -> tuple[int, float]:
+            ci, members = item
+            kind = self.index.chunks[ci].source_kind
+            article_first = question.about_articles
+            order = 0 if (kind == "reference") != article_first else 1
+            return order, -max(score_of.get(r, -9.0) for r in members)
+
+        draft = Draft("answer", best_similarity=best_similarity, not_covered=partial)
+        for ci, members in sorted(groups.items(), key=group_key):
+            members.sort(key=lambda r: int(self.index.sentence_rows[r][1]))
             chunk = self.index.chunks[ci]
-            spans = [(int(self.index.sentence_rows[c.row][1]), int(self.index.sentence_rows[c.row][2])) for c in members]
+            spans = [(int(self.index.sentence_rows[r][1]), int(self.index.sentence_rows[r][2])) for r in members]
             n = book.cite(chunk, spans[0][0], spans[-1][1])
-            sentences = [self.index.sentence_text(c.row) for c in members]
+            sentences = [self.index.sentence_text(r) for r in members]
             draft.used_spans.extend((chunk.chunk_id, s, e) for s, e in spans)
-            draft.paragraphs.append(attribute(chunk.source_kind, chunk.source_id, sentences, n, self.index.documents, author_of))
+            draft.paragraphs.append(attribute(chunk.source_kind, chunk.source_id, sentences, n, author_of))
         return draft
 
 
-def attribute(kind: str, source_id: str, sentences: list[str], n: int, documents: dict, author_of: dict[str, str]) -> str:
-    """Say whose words these are, then quote them verbatim with the marker."""
+def attribute(kind: str, source_id: str, sentences: list[str], n: int, author_of: dict[str, str]) -> str:
+    """Reference sentences stand as they are (their sources are listed with the citation);
+    an article's words are quoted and say whose they are."""
     body = " ".join(sentences)
     if kind == "reference":
-        sources = documents.get(source_id, {}).get("sources", [])
-        mentioned = [s for s in sources if s.split(" ")[0].strip(",;") in body]
-        named = "; ".join((mentioned or sources)[:2])
-        return f"According to {named} (curated reference): {body} [{n}]" if named else f"{body} [{n}]"
+        return f"{body} [{n}]"
     author = author_of.get(source_id, "The article's author")
-    if kind == "anecdote":
-        return f"{author} describes a personal experience: “{body}” [{n}]"
-    return f"{author} writes (an opinion, not peer reviewed): “{body}” [{n}]"
+    label = "personal experience" if kind == "anecdote" else "opinion"
+    return f"{author} ({label}): “{body}” [{n}]"

@@ -21,12 +21,13 @@ import numpy as np
 from ingest.embedding import Embedder, make_embedder
 from ingest.store import IndexUnavailable, VectorStore
 from qa import messages
-from qa.answer import Draft, ExtractiveAnswerer
+from qa.answer import ExtractiveAnswerer
 from qa.citations import CitationBook
 from qa.conversation import clean_history, clean_text, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
 from qa.index import LoadedIndex, open_index
-from qa.retrieval import Mode, Retriever
+from qa.question import Question, analyse, corpus_words, english
+from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
 from qa.settings import Settings
 from qa.types import Answer, Passage
@@ -74,6 +75,8 @@ class Chatbot:
             for sid, d in index.documents.items()
             if d.get("kind") == "article"
         }
+        self.corpus_words = corpus_words([c.text for c in index.chunks], index.lexicon, index.vocabulary)
+        english()  # load the word list now, not on the first question
         self.timings = Timings()
         self._lock = threading.Lock()  # retriever timings and caches are per-call state
 
@@ -84,9 +87,10 @@ class Chatbot:
             return []
         k = _clamp_k(k)
         standalone = self.standalone(text[: self.settings.answer.max_question_chars], clean_history(history, self.settings.answer.max_history_turns))
-        vector = self._embed(standalone)
+        question = analyse(standalone, self.corpus_words)
+        vector, aspect = self._embed_question(question)
         with self._lock:
-            return self.retriever.search(standalone, vector, k)
+            return self._search(question, vector, aspect, k)
 
     def ask(self, question: Any, history: Any = None) -> Answer:
         try:
@@ -108,14 +112,20 @@ class Chatbot:
             rewritten = self.generator.rewrite(question, history)
             if rewritten:
                 return rewritten
-        return rewrite(question, history, self.index.lexicon)
+        return rewrite(question, history, self.index.lexicon, self.index.vocabulary)
 
     # ------------------------------------------------------------------ internals
-    def _embed(self, text: str) -> np.ndarray:
+    def _embed_question(self, question: Question) -> tuple[np.ndarray, np.ndarray | None]:
+        """Vectors of the whole question and, when it names drugs, of its aspect alone (one batch)."""
         t0 = time.perf_counter()
-        vector = self.embedder.embed([self.index.lexicon.normalise(text)])[0]
+        texts = [question.search_text] + ([question.aspect_text] if question.drugs and question.aspect_text != question.search_text else [])
+        vectors = self.embedder.embed(texts)
         self.timings.embed_ms = (time.perf_counter() - t0) * 1000
-        return vector
+        return vectors[0], (vectors[1] if len(vectors) > 1 else None)
+
+    def _search(self, question: Question, vector: np.ndarray, aspect: np.ndarray | None, k: int) -> list[Passage]:
+        also = [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
+        return self.retriever.search(question.search_text, vector, k, also=also, prior_sources=question.notes)
 
     def _ask(self, question: Any, history: Any) -> Answer:
         if not isinstance(question, str):
@@ -132,14 +142,15 @@ class Chatbot:
             return self._final("no_answer", messages.TOO_LONG_MESSAGE.format(length=len(text), limit=limit), question=text)
         turns = clean_history(history, self.settings.answer.max_history_turns)
         standalone = self.standalone(text, turns)
-        vector = self._embed(standalone)
+        question = analyse(standalone, self.corpus_words)
+        vector, aspect = self._embed_question(question)
         t0 = time.perf_counter()
         with self._lock:
-            passages = self.retriever.search(standalone, vector, self.settings.retrieval.k)
+            passages = self._search(question, vector, aspect, self.settings.retrieval.k)
             self.timings.retrieve_ms = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
         book = CitationBook(self.index)
-        draft = self.answerer.compose(standalone, vector, passages, book, self.author_of)
+        draft = self.answerer.compose(question, vector, passages, book, self.author_of, aspect)
         if draft.kind == "answer" and self.generator is not None:
             generated = self.generator.answer(standalone, passages, self.index, CitationBook(self.index))
             if generated is not None:
@@ -147,12 +158,16 @@ class Chatbot:
         if draft.kind == "no_answer":
             self.timings.answer_ms = (time.perf_counter() - t1) * 1000
             body = messages.NO_ANSWER_MESSAGE
+            if draft.not_covered:
+                body = messages.NOT_COVERED_DECLINE.format(what=draft.not_covered) + " " + messages.SCOPE_HINT
             if routed == "personal":
                 body = f"{messages.PERSONAL_DECISION_NOTE.split('. Here is')[0]}.\n\n{body}"
             return self._final("no_answer", body, question=text, standalone=standalone)
         used_chunks = {cid for cid, _, _ in draft.used_spans}
-        claims = relevant_claims(self.index, standalone, vector, used_chunks, draft.used_spans, self.settings.answer.claim_similarity)
+        claims = relevant_claims(self.index, question.search_text, vector, used_chunks, draft.used_spans, self.settings.answer.claim_similarity)
         paragraphs = list(draft.paragraphs) + dispute_paragraphs(self.index, book, claims, self.author_of)
+        if draft.not_covered:
+            paragraphs.insert(0, messages.NOT_COVERED_LEAD.format(what=draft.not_covered))
         if routed == "personal":
             paragraphs.insert(0, messages.PERSONAL_DECISION_NOTE)
         self.timings.answer_ms = (time.perf_counter() - t1) * 1000
@@ -194,4 +209,4 @@ def make_generator(settings: Settings) -> Any:
     return LLMGenerator(settings)
 
 
-__all__ = ["Chatbot", "Draft"]
+__all__ = ["Chatbot"]

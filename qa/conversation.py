@@ -4,16 +4,24 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
 from ingest.lexicon import Lexicon
+from ingest.text import STOPWORDS as _STOP
+from ingest.vocabulary import Vocabulary
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
 
-_PRONOUN = re.compile(r"\b(it|its|it's|it’s|they|them|their|this drug|that drug|this medication|that medication|this medicine|the drug|the medication|this one|that one)\b", re.I)
-_FOLLOW_UP_START = re.compile(r"^\s*(and|also|so|but|what about|how about|why|and why|what else|any other|is that|does that|same)\b", re.I)
-_STOP = set(["the", "a", "an", "is", "are", "was", "were", "be", "of", "to", "in", "on", "for", "and", "or", "what", "why", "how", "does", "do", "did", "can", "could", "should", "would", "about", "with", "it", "its", "this", "that", "they", "them", "their", "me", "my", "i", "you", "your"])
+# Words that point back into the conversation ("is it safe", "what about her", "that one") and
+# openings that continue it ("and for older people?", "what about prozac?").
+_ANAPHOR = re.compile(r"\b(it|its|it's|it’s|they|them|their|this|that|these|those|one|ones|he|him|his|she|her|hers|same|the drug|the medication|the medicine|the pills?|the tablets?)\b", re.I)
+_PERSON = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
+_FOLLOW_UP_START = re.compile(r"^\s*(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b", re.I)
+_CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
+_SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
+_POPULATION_WORDS = {"older": "an older adult", "young": "a teenager", "pregnant": "pregnancy", "breastfeeding": "breastfeeding"}
 
 
 def clean_text(text: str) -> str:
@@ -62,36 +70,66 @@ def clean_history(history: Any, max_messages: int = 20) -> list[Message]:
 
 def is_follow_up(question: str) -> bool:
     words = re.findall(r"\w+", question)
-    return bool(_PRONOUN.search(question) or _FOLLOW_UP_START.search(question) or len(words) <= 4)
+    return bool(_ANAPHOR.search(question) or _FOLLOW_UP_START.search(question) or len(words) <= _SHORT)
 
 
-def last_drug(history: list[Message], lexicon: Lexicon) -> str | None:
-    """The drug most recently under discussion: latest user mention, else the latest answer's first."""
+@dataclass(frozen=True)
+class Context:
+    """What the conversation so far is about."""
+
+    drugs: tuple[str, ...]  # the latest drugs under discussion
+    populations: frozenset[str]  # who the user asked about ("my dad is 70" → older)
+    topic: str  # the latest user question without its drug names
+
+
+def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary) -> Context:
+    drugs: tuple[str, ...] = ()
+    topic = ""
+    populations: set[str] = set()
     for msg in reversed(history):
-        if msg["role"] == "user":
-            found = lexicon.mentions(msg["content"])
-            if found:
-                return found[-1].generic
-    for msg in reversed(history):
-        if msg["role"] == "assistant":
-            found = lexicon.mentions(msg["content"].split("**Sources**")[0])
-            if found:
-                return found[0].generic
-    return None
+        if msg["role"] != "user":
+            continue
+        found = lexicon.mentions(msg["content"])
+        if found and not drugs:
+            drugs = tuple(dict.fromkeys(m.generic for m in found))
+            cut, last = [], 0
+            for m in found:
+                cut.append(msg["content"][last : m.start])
+                last = m.end
+            cut.append(msg["content"][last:])
+            topic = re.sub(r"\s+", " ", "".join(cut)).strip(" ?.!")
+        elif not topic:
+            topic = msg["content"].strip(" ?.!")
+        populations |= vocabulary.expand(msg["content"]).populations
+    if not drugs:
+        for msg in reversed(history):
+            if msg["role"] == "assistant":
+                found = lexicon.mentions(msg["content"].split("**Sources**")[0])
+                if found:
+                    drugs = (found[0].generic,)
+                    break
+    return Context(drugs, frozenset(populations), topic)
 
 
-def rewrite(question: str, history: list[Message], lexicon: Lexicon) -> str:
-    """Rule-based standalone query: put the drug or topic under discussion into a follow-up."""
-    if not history or not is_follow_up(question) or lexicon.mentions(question):
+def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary | None = None) -> str:
+    """Rule-based standalone query: bring the drugs, the people and the topic under discussion into
+    a follow-up that leans on them ("what dose is safe for him" → "... (escitalopram, an older adult)")."""
+    if not history or not is_follow_up(question):
         return question
-    drug = last_drug(history, lexicon)
-    if drug:
-        def swap(m: re.Match[str]) -> str:
-            word = m.group(0).lower()
-            return f"{drug}'s" if word in ("its", "it's", "it’s", "their") else drug
-
-        replaced, n = _PRONOUN.subn(swap, question, count=1)
-        return replaced if n else f"{question.rstrip(' ?')} ({drug})?"
-    previous = next((m["content"] for m in reversed(history) if m["role"] == "user"), "")
-    topic = " ".join(w for w in re.findall(r"[\w-]+", previous) if w.lower() not in _STOP)
-    return f"{question.rstrip(' ?')} ({topic})?" if topic else question
+    vocabulary = vocabulary or Vocabulary([])
+    ctx = conversation_context(history, lexicon, vocabulary)
+    own_drugs = lexicon.mentions(question)
+    own = vocabulary.expand(question)
+    extra: list[str] = []
+    if not own_drugs and not _CLASS_WORD.search(question):
+        extra.extend(ctx.drugs)
+    content = [w for w in re.findall(r"[a-z]+", question.lower()) if w not in _STOP and w not in {m.surface.lower() for m in own_drugs}]
+    if own_drugs and len(content) <= 2 and ctx.topic:  # "what about prozac?" asks the last question again
+        extra.append(ctx.topic)
+    if not extra and not own_drugs and ctx.topic and len(content) <= 2:  # "and how long do they last?" on a topic
+        extra.append(ctx.topic)
+    if ctx.populations - own.populations and (_PERSON.search(question) or not own_drugs):
+        extra.extend(_POPULATION_WORDS[p] for p in sorted(ctx.populations - own.populations))
+    if not extra:
+        return question
+    return f"{question.rstrip(' ?')} ({', '.join(extra)})?"

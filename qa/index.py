@@ -9,6 +9,7 @@ import numpy as np
 
 from ingest import lexical
 from ingest.lexicon import DrugEntry, Lexicon
+from ingest.vocabulary import Entry, Vocabulary
 from ingest.store import Generation, IndexUnavailable, VectorStore, read_current
 from qa.settings import Settings
 from qa.types import Chunk
@@ -26,6 +27,7 @@ class LoadedIndex:
     lexicon: Lexicon
     bm25: Any
     documents: dict[str, dict[str, Any]]
+    vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
     chunk_row: dict[str, int] = field(default_factory=dict)
     sentences_of_chunk: list[np.ndarray] = field(default_factory=list)
 
@@ -61,6 +63,7 @@ def open_index(settings: Settings) -> LoadedIndex | None:
             lexicon=Lexicon([DrugEntry.model_validate(d) for d in m.get("drugs", [])]),
             bm25=lexical.load(generation.path / "bm25"),
             documents=m["documents"],
+            vocabulary=Vocabulary([Entry.model_validate(e) for e in m.get("vocabulary", [])]),
         )
     except (OSError, KeyError, ValueError, TypeError) as exc:
         raise IndexUnavailable(f"index generation {generation.path} is incomplete ({exc}); run `ssri-qa ingest` to rebuild it") from None

@@ -12,7 +12,8 @@ import logging
 import re
 from typing import Any
 
-from qa.answer import Draft, content_terms
+from ingest.text import content_terms
+from qa.answer import Draft
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.messages import REWRITE_PROMPT, SYSTEM_PROMPT, USER_PROMPT

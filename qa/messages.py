@@ -30,6 +30,13 @@ NO_ANSWER_MESSAGE = (
     "between drugs such as escitalopram, sertraline, fluoxetine, venlafaxine or vortioxetine."
 )
 
+NOT_COVERED_DECLINE = "I'm sorry, my sources don't cover {what}, so I can't answer that reliably."
+SCOPE_HINT = (
+    "I can help with questions about SSRI antidepressants and related medicines: how they work, side effects, "
+    "stopping and withdrawal, interactions, overdose risk, pregnancy, and the differences between drugs."
+)
+NOT_COVERED_LEAD = "My sources don't cover {what}. Here is what they say about the rest of your question:"
+
 PERSONAL_DECISION_NOTE = (
     "I can't advise on your own medication or dose. Please make this decision with your prescriber "
     "or pharmacist, who knows your situation. Here is what my sources say in general:"

@@ -1,8 +1,12 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused by reciprocal rank, near-duplicates removed."""
+"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s) for the whole question and for its aspect alone,
+fused by reciprocal rank, with a prior for the notes on the named drugs, near-duplicates removed
+and at most a few passages from any one document (so one drug's profile cannot fill every slot).
+"""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,6 +19,15 @@ from qa.settings import RetrievalSettings
 from qa.types import Passage
 
 Mode = Literal["hybrid", "dense", "lexical"]
+
+
+@dataclass(frozen=True)
+class Query:
+    """One text to search for, with its vector; `weight` scales its share of the fused score."""
+
+    text: str
+    vector: np.ndarray
+    weight: float = 1.0
 
 
 @dataclass
@@ -43,19 +56,37 @@ class Retriever:
     def lexical(self, query: str, n: int) -> list[int]:
         return [row for row, _ in lexical.search(self.index.bm25, self.index.lexicon.expand(query), n)]
 
-    def search(self, query: str, vector: np.ndarray, k: int) -> list[Passage]:
+    def search(self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = ()) -> list[Passage]:
+        """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion and
+        `prior_sources` are documents that get a small head start (the notes on the named drugs)."""
         n = max(self.settings.candidates, k)
+        queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
-        dense = self.dense(vector, n) if self.mode != "lexical" else []
+        dense = [(q.weight, self.dense(q.vector, n)) for q in queries] if self.mode != "lexical" else []
         t1 = time.perf_counter()
-        lex = self.lexical(query, n) if self.mode != "dense" else []
+        lex = [(q.weight, self.lexical(q.text, n)) for q in queries] if self.mode != "dense" else []
         t2 = time.perf_counter()
         fused: dict[int, float] = {}
-        for ranking in (dense, lex):
+        for weight, ranking in (*dense, *lex):
             for rank, row in enumerate(ranking):
-                fused[row] = fused.get(row, 0.0) + 1.0 / (self.settings.rrf_k + rank + 1)
+                fused[row] = fused.get(row, 0.0) + weight / (self.settings.rrf_k + rank + 1)
+        if prior_sources:
+            bonus = self.settings.prior_weight / (self.settings.rrf_k + 1)
+            wanted = set(prior_sources)
+            for row in fused:
+                if self.index.chunks[row].source_id in wanted:
+                    fused[row] += bonus
         ordered = sorted(fused, key=lambda r: (-fused[r], r))
+        kept = self._diverse(ordered, k)
+        t3 = time.perf_counter()
+        self.timings = RetrievalTimings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000)
+        return [self._passage(row, fused[row]) for row in kept]
+
+    def _diverse(self, ordered: list[int], k: int) -> list[int]:
+        """Best first, skipping near-duplicates and passages past the per-document cap."""
         kept: list[int] = []
+        per_doc: dict[str, int] = {}
+        overflow: list[int] = []
         for row in ordered:
             if len(kept) == k:
                 break
@@ -63,16 +94,17 @@ class Retriever:
                 sims = self.index.chunk_vectors[kept] @ self.index.chunk_vectors[row]
                 if float(sims.max()) >= self.settings.duplicate_similarity:
                     continue
+            source = self.index.chunks[row].source_id
+            if per_doc.get(source, 0) >= self.settings.per_document:
+                overflow.append(row)
+                continue
+            per_doc[source] = per_doc.get(source, 0) + 1
             kept.append(row)
-        t3 = time.perf_counter()
-        self.timings = RetrievalTimings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000)
-        out = []
-        for row in kept:
-            c = self.index.chunks[row]
-            out.append(
-                Passage(
-                    text=c.text, source_id=c.source_id, title=c.title, section=c.section, source_kind=c.source_kind,
-                    score=round(fused[row], 6), chunk_id=c.chunk_id, url=c.url, path=c.path, start=c.start, end=c.end,
-                )
-            )
-        return out
+        return kept + overflow[: k - len(kept)]
+
+    def _passage(self, row: int, score: float) -> Passage:
+        c = self.index.chunks[row]
+        return Passage(
+            text=c.text, source_id=c.source_id, title=c.title, section=c.section, source_kind=c.source_kind,
+            score=round(score, 6), chunk_id=c.chunk_id, url=c.url, path=c.path, start=c.start, end=c.end,
+        )

@@ -62,6 +62,9 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(20, ge=1, le=200, description="Candidates taken from each of dense and BM25 search before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
     duplicate_similarity: float = Field(0.92, description="Passages whose vectors are at least this similar to a better one are dropped as near-duplicates.")
+    per_document: int = Field(2, ge=1, description="At most this many passages from one document, unless too few documents match.")
+    aspect_weight: float = Field(1.0, ge=0, description="Weight of the aspect sub-query (the question with drug names replaced by their class) in the fusion.")
+    prior_weight: float = Field(1.0, ge=0, description="Head start for the notes on the named drugs, in units of a first-rank hit.")
 
 
 class AnswerSettings(BaseModel):
@@ -70,6 +73,7 @@ class AnswerSettings(BaseModel):
     min_relevance: float = Field(0.42, description="Abstain when the best sentence's cosine similarity to the question is below this (tuned on the dev split).")
     sentence_margin: float = Field(0.12, description="Sentences scoring more than this below the best one are left out.")
     claim_similarity: float = Field(0.6, description="A disputed claim is shown when the question is at least this similar to it.")
+    uncovered_relevance: float = Field(0.5, description="A question with words the corpus never uses is declined unless its best sentence is at least this similar.")
     max_unknown_share: float = Field(0.5, description="Abstain when more than this share of the question's key words never occur in the corpus (e.g. 'grapefruit').")
     max_question_chars: int = Field(2000, ge=10, description="Longer questions are refused with a clear message.")
     max_history_turns: int = Field(20, ge=0, description="Only the most recent history messages are read.")

@@ -1,0 +1,37 @@
+"""Words, stems and stopwords: the one tokeniser that ingest (BM25) and answering share."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import Stemmer
+
+WORD = re.compile(r"(?u)\b\w\w+\b")  # the token pattern bm25s uses
+STOPWORDS = frozenset(
+    "a an the is are was were be been being am of to in on at for and or but if then than so as by with from about into onto "
+    "what which who whom whose why how when where does do did doing done can could should would will shall may might must "
+    "it its it's this that these those they them their there here i me my mine myself you your we our us he she his her him "
+    "not no yes tell explain much many more most some any all other such vs versus just really also too very get got "
+    "im i'm ive i've dont don't pls please thanks thank hi hello ok okay".split()
+)
+
+
+@lru_cache(maxsize=1)
+def stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    """Lower-case word tokens (two characters or more), stopwords kept."""
+    return WORD.findall(text.lower())
+
+
+def stem(word: str) -> str:
+    return str(stemmer().stemWord(word.lower()))
+
+
+def content_terms(text: str) -> set[str]:
+    """Stems of the words that carry meaning (stopwords and one-letter words dropped)."""
+    kept = [w for w in words(text) if w not in STOPWORDS]
+    return set(stemmer().stemWords(kept))

@@ -1,0 +1,102 @@
+"""The lay vocabulary (corpus/vocabulary.yaml): how patients say things → how the sources say them.
+
+A question is expanded with the source terms of every patient phrase it contains, so
+"when does zoloft kick in" also searches for "time to effect, onset, weeks", and the
+people a question is about ("my dad is 70", "my teenage son") are recognised as populations.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+Population = Literal["older", "young", "pregnant", "breastfeeding"]
+# "my dad is 70", "a 15 year old", "15yo", "aged 82": an age turns into a population.
+_AGE = re.compile(r"\b(?:is|aged|age|turned|turning|of)\s+(\d{1,3})\b|\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo|y/o)\b(?:[\s-]*old)?")
+OLDER_FROM, YOUNG_UNDER = 60, 18
+
+
+class VocabularyError(ValueError):
+    pass
+
+
+class Entry(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    say: list[str] = Field(min_length=1, description="Phrases patients use (matched as whole words, case-insensitive).")
+    means: str = Field("", description="Source wording added to the question for retrieval and sentence choice.")
+    population: Population | None = Field(None, description="The group of people the phrase is about, if any.")
+
+
+@dataclass(frozen=True)
+class Expansion:
+    terms: str  # source wording to add to the query
+    populations: frozenset[str]
+    phrases: tuple[str, ...]  # the patient phrases found
+
+
+class Vocabulary:
+    def __init__(self, entries: list[Entry]) -> None:
+        self.entries = entries
+        patterns = []
+        self._entry_of: dict[str, Entry] = {}
+        for entry in entries:
+            for phrase in entry.say:
+                key = _norm(phrase)
+                self._entry_of[key] = entry
+                patterns.append(re.escape(key).replace(r"\ ", r"\s+"))
+        patterns.sort(key=len, reverse=True)
+        self._pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")\b") if patterns else None
+
+    def expand(self, text: str) -> Expansion:
+        norm = _norm(text)
+        terms: list[str] = []
+        populations: set[str] = set()
+        phrases: list[str] = []
+        if self._pattern is not None:
+            for m in self._pattern.finditer(norm):
+                entry = self._entry_of.get(re.sub(r"\s+", " ", m.group(0)))
+                if entry is None:
+                    continue
+                phrases.append(m.group(0))
+                if entry.means and entry.means not in terms:
+                    terms.append(entry.means)
+                if entry.population:
+                    populations.add(entry.population)
+        for m in _AGE.finditer(norm):
+            age = int(m.group(1) or m.group(2))
+            if OLDER_FROM <= age <= 120:
+                populations.add("older")
+            elif 0 < age < YOUNG_UNDER:
+                populations.add("young")
+        return Expansion(" ".join(terms), frozenset(populations), tuple(phrases))
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text.lower().replace("’", "'").replace("‘", "'")).strip()
+
+
+def load_vocabulary(path: Path) -> Vocabulary:
+    return Vocabulary(read_entries(path))
+
+
+def read_entries(path: Path) -> list[Entry]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise VocabularyError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
+    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
+        raise VocabularyError(f"{path}: expected a top-level 'entries' list")
+    entries = []
+    for i, raw in enumerate(data["entries"]):
+        try:
+            entries.append(Entry.model_validate(raw))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            field = ".".join(str(p) for p in err["loc"]) or "(entry)"
+            raise VocabularyError(f"{path}: entries[{i}] field '{field}': {err['msg']}") from None
+    return entries

@@ -1,0 +1,237 @@
+"""Understanding a question before answering it: what it is about and what kind of answer it wants.
+
+`analyse()` finds the drugs named (brand names, misspellings) and their classes, the people it is
+about (older adult, young person, pregnant, breastfeeding), the kind of answer wanted (how long,
+how much, how common, why, what is, a comparison), the sources' wording for the patient's words
+(corpus/vocabulary.yaml), and the words that the corpus never uses: names we have no source on
+("gabapentin") and topics outside the sources ("grapefruit").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+from rapidfuzz import fuzz, process
+
+from ingest.lexicon import Lexicon
+from ingest.text import STOPWORDS, stem, words
+from ingest.vocabulary import Vocabulary
+
+QuestionType = Literal["duration", "dose", "frequency", "reason", "definition", "comparison", "other"]
+
+# Words a question may use that say nothing about its subject, so a corpus that never uses them
+# is no sign of a topic outside the sources (people, feelings, chat, everyday verbs).
+GENERIC = frozenset(
+    """take takes taking took taken use used using start started starting need needs want wants know knew ask asking
+    safe safely okay fine alright normal bad good worse better worried worry worrying scared afraid concerned wondering
+    curious confused anyone someone somebody people person guy guys lady man woman men women husband wife partner
+    boyfriend girlfriend friend friends brother sister aunt uncle cousin grandpa granny nana nan mate colleague boss kid
+    kids baby doctor doctors gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
+    medication medications medicine medicines meds drug drugs thing things stuff something anything nothing lot lots
+    bit little day days week weeks month months year years time times today tonight morning night long old new
+    normal really actually basically generally usually ever never always still yet already maybe probably definitely
+    idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
+    feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
+    give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
+    true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort
+    cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
+    theres ive id im ill lets""".split()
+)
+_CLASS_WORDS = re.compile(r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I)
+_ARTICLE_WORDS = re.compile(
+    r"\b(author|authors|article|articles|blog|blogger|desmolysium|tellmi|tellmipsychiatry|the guy|this guy|writer|writes|wrote|according to (?:the|this) (?:post|article|blog|author))\b",
+    re.I,
+)
+_QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
+    ("comparison", re.compile(r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|worse|most|least|fewer|more))", re.I)),
+    ("duration", re.compile(r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast)\b", re.I)),
+    ("frequency", re.compile(r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients))\b", re.I)),
+    ("dose", re.compile(r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b", re.I)),
+    ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
+    ("definition", re.compile(r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b", re.I)),
+]
+MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
+TYPO_SCORE = 84  # a word this close (0-100) to a corpus word is a misspelling of it
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str  # the standalone question (follow-ups already resolved)
+    drugs: tuple[str, ...]  # generic names in order of mention
+    classes: tuple[str, ...]  # their drug classes ("SSRI", "NSAID")
+    notes: tuple[str, ...]  # reference notes the lexicon links to those drugs
+    populations: frozenset[str]
+    qtype: QuestionType
+    expansion: str  # the sources' wording for the patient's words
+    search_text: str  # what is searched: the question with generic names, plus the expansion
+    aspect_text: str  # the question without its drug names (their class instead), plus the expansion
+    about_articles: bool
+    key_terms: frozenset[str]  # stems of the words that carry the question's subject
+    uncovered: tuple[str, ...]  # phrases of the question that the corpus never uses
+    unknown_names: tuple[str, ...]  # of those, words that are not English: names we have no source on
+    uncovered_share: float  # share of the key terms that the corpus never uses
+    uncovered_parts: tuple[str, ...]  # uncovered phrases that make up a whole coordinated part ("tinnitus or a dry mouth")
+    parts: tuple[str, ...]  # the sub-questions of a multi-part question (one item otherwise)
+    names_class: bool  # the question names a drug class ("SSRIs", "antidepressants")
+
+
+class CorpusWords:
+    """What the corpus says and how: its word stems, its surface words, and English itself."""
+
+    def __init__(self, stems: set[str], surface: set[str], lexicon: Lexicon, vocabulary: Vocabulary) -> None:
+        self.stems = stems
+        self.surface = surface
+        self._pool = sorted(w for w in surface if len(w) >= MIN_WORD)
+        self.lexicon = lexicon
+        self.vocabulary = vocabulary
+
+    def known(self, word: str) -> bool:
+        """True when the corpus uses this word (or a misspelling of one of its words)."""
+        if "-" in word:
+            return all(self.known(part) for part in word.split("-") if part)
+        if stem(word) in self.stems or word in self.surface:
+            return True
+        if word.endswith("s") and (word[:-1] in self.surface or stem(word[:-1]) in self.stems):
+            return True
+        if len(word) < 5:
+            return False
+        return process.extractOne(word, self._pool, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE) is not None
+
+
+@lru_cache(maxsize=1)
+def english() -> frozenset[str]:
+    """A large English word list (web2 + GCIDE), lower case."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+def is_english(word: str) -> bool:
+    vocab = english()
+    if word in vocab:
+        return True
+    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", "")):
+        if word.endswith(suffix) and word[: -len(suffix)] + repl in vocab:
+            return True
+    return False
+
+
+def question_type(text: str) -> QuestionType:
+    for name, pattern in _QTYPES:
+        if pattern.search(text):
+            return name
+    return "other"
+
+
+def split_parts(text: str) -> tuple[str, ...]:
+    """'what is X and how long does it take?' → ('what is X', 'how long does it take')."""
+    pieces = re.split(r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|is|are|does|do|can|could|should|which|will)\b)", text, flags=re.I)
+    parts = tuple(p.strip() for p in pieces if p and len(words(p)) >= 2)
+    return parts or (text,)
+
+
+def analyse(text: str, corpus: CorpusWords) -> Question:
+    lexicon, vocabulary = corpus.lexicon, corpus.vocabulary
+    mentions = lexicon.mentions(text)
+    drugs = tuple(dict.fromkeys(m.generic for m in mentions))
+    classes = tuple(dict.fromkeys(lexicon.entries[g].drug_class for g in drugs if g in lexicon.entries))
+    notes = tuple(dict.fromkeys(n for g in drugs for n in (lexicon.entries[g].reference, g) if n))
+    expansion = vocabulary.expand(text)
+    search_text = lexicon.normalise(text)
+    # The aspect: the question with each drug replaced by its class, so class-level notes compete fairly.
+    aspect, last = [], 0
+    for m in mentions:
+        aspect.append(text[last : m.start])
+        entry = lexicon.entries.get(m.generic)
+        aspect.append(_plural(entry.drug_class) if entry else "")
+        last = m.end
+    aspect.append(text[last:])
+    aspect_text = re.sub(r"\s+", " ", "".join(aspect)).strip()
+    if expansion.terms:
+        search_text = f"{search_text} ({expansion.terms})"
+        aspect_text = f"{aspect_text} ({expansion.terms})"
+
+    drug_spans = [(m.start, m.end) for m in mentions]
+    lay_words = {w for phrase in expansion.phrases for w in words(phrase)}
+    key: set[str] = set()
+    uncovered: list[str] = []
+    unknown: list[str] = []
+    missing_words: set[str] = set()
+    question = _last_question(text)
+    offset = text.rfind(question)
+    judged: set[str] = set()
+    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
+        word = m.group(0).lower().replace("'", "").replace("’", "")
+        if any(s <= m.start() < e for s, e in drug_spans) or word in STOPWORDS or word in lay_words or word in GENERIC:
+            continue
+        # Judge only the question itself, not a preamble ("ignore your rules ..."), for what is missing.
+        if m.start() >= offset:
+            judged.add(stem(word))
+        key.add(stem(word))
+        if m.start() < offset or len(word) < MIN_WORD or corpus.known(word):
+            continue
+        if not is_english(word):
+            unknown.append(m.group(0))
+        missing_words.add(word)
+        uncovered.append(_phrase_around(text, m))
+    share = len({stem(w) for w in missing_words}) / len(judged) if judged else 0.0
+    return Question(
+        text=text, drugs=drugs, classes=classes, notes=notes, populations=expansion.populations, qtype=question_type(text),
+        expansion=expansion.terms, search_text=search_text, aspect_text=aspect_text,
+        about_articles=bool(_ARTICLE_WORDS.search(text)), key_terms=frozenset(key),
+        uncovered=tuple(dict.fromkeys(uncovered)), unknown_names=tuple(dict.fromkeys(unknown)), parts=split_parts(text),
+        uncovered_share=share, uncovered_parts=_uncovered_parts(question, missing_words, corpus),
+        names_class=bool(_CLASS_WORDS.search(text)),
+    )
+
+
+def _uncovered_parts(question: str, missing: set[str], corpus: CorpusWords) -> tuple[str, ...]:
+    """'does paxil cause tinnitus or a dry mouth' → ('tinnitus',): a coordinated part whose every key
+    word is missing from the corpus, next to a part the corpus does cover."""
+    if not missing:
+        return ()
+    segments = [s for s in re.split(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", question) if s.strip()]
+    if len(segments) < 2:
+        return ()
+    out, covered = [], False
+    for segment in segments:
+        seg_words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", segment)]
+        key = [w for w in seg_words if w not in STOPWORDS and w not in GENERIC and len(w) >= MIN_WORD and not corpus.lexicon.generic(w)]
+        gone = [w for w in key if w in missing]
+        if key and len(gone) == len(key):
+            out.append(" ".join(w for w in seg_words if w not in STOPWORDS and w not in GENERIC))
+        elif key or any(corpus.lexicon.generic(w) for w in seg_words):
+            covered = True
+    return tuple(out) if covered else ()
+
+
+def _last_question(text: str) -> str:
+    clauses = [c for c in re.split(r"(?<=[.!])\s+", text.strip()) if c.strip()]
+    return clauses[-1] if clauses else text
+
+
+def _phrase_around(text: str, m: re.Match[str]) -> str:
+    """The uncovered word with an adjacent content word ("grapefruit juice", "hair loss")."""
+    phrase = m.group(0)
+    after = re.match(r"\s+([A-Za-z][A-Za-z-]+)", text[m.end() :])
+    if after and after.group(1).lower() not in STOPWORDS and after.group(1).lower() not in GENERIC:
+        phrase = f"{phrase} {after.group(1)}"
+    return phrase
+
+
+def _plural(drug_class: str) -> str:
+    if drug_class.isupper() or drug_class.endswith(("I", "A")):
+        return f"{drug_class}s"
+    return drug_class
+
+
+def corpus_words(chunk_texts: list[str], lexicon: Lexicon, vocabulary: Vocabulary) -> CorpusWords:
+    surface: set[str] = set()
+    for text in chunk_texts:
+        surface.update(w for w in words(text) if w.isalpha())
+    surface.update(a for a in lexicon.alias_to_generic if " " not in a)
+    stems = {stem(w) for w in surface}
+    return CorpusWords(stems, surface, lexicon, vocabulary)
