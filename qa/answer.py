@@ -25,13 +25,14 @@ from qa.types import Passage
 LEXICAL_WEIGHT = 0.20
 DRUG_MATCH_BONUS = 0.10
 DRUG_MISMATCH_PENALTY = 0.15
+CLASS_MATCH_BONUS = 0.05  # the sentence speaks of the class of a drug asked about ("SSRIs and linezolid")
 RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
 POPULATION_BONUS = 0.06
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
-SECOND_SIDE_MARGIN = 0.2  # a comparison's other side is shown if its best sentence is this close
+SECOND_SIDE_MARGIN = 0.3  # a comparison's other side is shown if its best sentence is this close
 
 _ANAPHOR = re.compile(
     r"^\W*(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
@@ -44,6 +45,8 @@ _WANTS = {
     "dose": re.compile(r"\b\d+(?:\.\d+)?\s*mg\b|\bdoses?\b", re.I),
     "frequency": re.compile(r"%|\b\d+ (?:in|of|out of) \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b", re.I),
     "reason": re.compile(r"\b(?:because|due to|since|as a result|caused by|which is why|reason|so that|thought to)\b", re.I),
+    "truth": re.compile(r"\b(?:evidence|found|shown|studies|study|review|trials?|proven|supported|no consistent|not been shown|debated|myth)\b", re.I),
+    "ranking": re.compile(r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|more|less)\b", re.I),
     "definition": re.compile(r"\b(?:is|are|means|refers to|describes|stands for)\b\s+(?:a|an|the|when|that)\b", re.I),
 }
 _POPULATION = {
@@ -119,6 +122,7 @@ class ExtractiveAnswerer:
         index = self.index
         wanted_terms = content_terms(f"{question.search_text}")
         query_drugs = set(question.drugs)
+        class_pattern = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in question.classes) + r")s?\b") if len(question.drugs) >= 2 and question.classes else None
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         out: list[Candidate] = []
@@ -150,6 +154,8 @@ class ExtractiveAnswerer:
                     drugs = self.sentence_drugs(row)
                     if drugs & query_drugs:
                         score += DRUG_MATCH_BONUS
+                        if class_pattern is not None and class_pattern.search(text):
+                            score += CLASS_MATCH_BONUS
                     elif drugs:
                         score -= DRUG_MISMATCH_PENALTY
                 out.append(Candidate(row, ci, rank, float(sim), score))
@@ -225,7 +231,7 @@ class ExtractiveAnswerer:
             return Draft("no_answer", best_similarity=best_similarity, not_covered=missing)
         partial = " or ".join(question.uncovered_parts[:2])
         if not partial and question.unknown_names and len(question.drugs) >= 2:
-            partial = " or ".join(question.unknown_names[:2])  # "gabapentin with sertraline and ibuprofen"
+            partial = missing  # "gabapentin with sertraline and ibuprofen": the other two are covered
         blocked = (
             bool(question.unknown_names)
             or question.uncovered_share > self.settings.max_unknown_share

@@ -118,14 +118,27 @@ class Chatbot:
     def _embed_question(self, question: Question) -> tuple[np.ndarray, np.ndarray | None]:
         """Vectors of the whole question and, when it names drugs, of its aspect alone (one batch)."""
         t0 = time.perf_counter()
-        texts = [question.search_text] + ([question.aspect_text] if question.drugs and question.aspect_text != question.search_text else [])
+        wants_aspect = question.drugs and not question.about_articles and question.aspect_text != question.search_text
+        texts = [question.search_text] + ([question.aspect_text] if wants_aspect else [])
         vectors = self.embedder.embed(texts)
         self.timings.embed_ms = (time.perf_counter() - t0) * 1000
         return vectors[0], (vectors[1] if len(vectors) > 1 else None)
 
     def _search(self, question: Question, vector: np.ndarray, aspect: np.ndarray | None, k: int) -> list[Passage]:
         also = [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
-        return self.retriever.search(question.search_text, vector, k, also=also, prior_sources=question.notes)
+        prior = self._prior_sources(question)
+        uncapped = prior if question.about_articles else ()
+        return self.retriever.search(question.search_text, vector, k, also=also, prior_sources=prior, uncapped=uncapped)
+
+    def _prior_sources(self, question: Question) -> tuple[str, ...]:
+        """The documents a question points at: the article (or both) when it asks what an author says,
+        else the reference notes the lexicon links to the drugs it names."""
+        if not question.about_articles:
+            return question.notes
+        articles = [sid for sid, d in self.index.documents.items() if d.get("kind") == "article"]
+        lowered = question.text.lower()
+        named = [sid for sid in articles if sid.split("-")[0][:6] in lowered.replace(" ", "")]
+        return tuple(named or articles)
 
     def _ask(self, question: Any, history: Any) -> Answer:
         if not isinstance(question, str):

@@ -126,8 +126,8 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
     content = [w for w in re.findall(r"[a-z]+", question.lower()) if w not in _STOP and w not in {m.surface.lower() for m in own_drugs}]
     if own_drugs and len(content) <= 2 and ctx.topic:  # "what about prozac?" asks the last question again
         extra.append(ctx.topic)
-    if not extra and not own_drugs and ctx.topic and len(content) <= 2:  # "and how long do they last?" on a topic
-        extra.append(ctx.topic)
+    if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
+        extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug
     if ctx.populations - own.populations and (_PERSON.search(question) or not own_drugs):
         extra.extend(_POPULATION_WORDS[p] for p in sorted(ctx.populations - own.populations))
     if not extra:

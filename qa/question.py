@@ -20,7 +20,7 @@ from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS, stem, words
 from ingest.vocabulary import Vocabulary
 
-QuestionType = Literal["duration", "dose", "frequency", "reason", "definition", "comparison", "other"]
+QuestionType = Literal["duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"]
 
 # Words a question may use that say nothing about its subject, so a corpus that never uses them
 # is no sign of a topic outside the sources (people, feelings, chat, everyday verbs).
@@ -38,7 +38,7 @@ GENERIC = frozenset(
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
     true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
-    theres ive id im ill lets""".split()
+    theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site""".split()
 )
 _CLASS_WORDS = re.compile(r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I)
 _ARTICLE_WORDS = re.compile(
@@ -47,9 +47,11 @@ _ARTICLE_WORDS = re.compile(
 )
 _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ("comparison", re.compile(r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|worse|most|least|fewer|more))", re.I)),
+    ("ranking", re.compile(r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest)\b", re.I)),
     ("duration", re.compile(r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast)\b", re.I)),
     ("frequency", re.compile(r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients))\b", re.I)),
     ("dose", re.compile(r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b", re.I)),
+    ("truth", re.compile(r"\b(true|myth|really|actually|proven|evidence|a lie|real thing|scam|debunked)\b", re.I)),
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
     ("definition", re.compile(r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b", re.I)),
 ]
@@ -96,6 +98,11 @@ class CorpusWords:
             return True
         if word.endswith("s") and (word[:-1] in self.surface or stem(word[:-1]) in self.stems):
             return True
+        if len(word) >= 5 and any(w.startswith(word) for w in self._pool):  # "tellmi" of "tellmipsychiatry"
+            return True
+        root = stem(word)
+        if len(root) >= 7 and any(s.startswith(root[:-1]) for s in self.stems):  # diagnosed ~ diagnosis
+            return True
         if len(word) < 5:
             return False
         return process.extractOne(word, self._pool, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE) is not None
@@ -140,6 +147,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     classes = tuple(dict.fromkeys(lexicon.entries[g].drug_class for g in drugs if g in lexicon.entries))
     notes = tuple(dict.fromkeys(n for g in drugs for n in (lexicon.entries[g].reference, g) if n))
     expansion = vocabulary.expand(text)
+    terms = expansion.terms
+    if len(drugs) >= 2 and "interaction" not in terms:  # two drugs in one question: how they combine
+        terms = f"{terms} interaction combined with".strip()
     search_text = lexicon.normalise(text)
     # The aspect: the question with each drug replaced by its class, so class-level notes compete fairly.
     aspect, last = [], 0
@@ -150,9 +160,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         last = m.end
     aspect.append(text[last:])
     aspect_text = re.sub(r"\s+", " ", "".join(aspect)).strip()
-    if expansion.terms:
-        search_text = f"{search_text} ({expansion.terms})"
-        aspect_text = f"{aspect_text} ({expansion.terms})"
+    if terms:
+        search_text = f"{search_text} ({terms})"
+        aspect_text = f"{aspect_text} ({terms})"
 
     drug_spans = [(m.start, m.end) for m in mentions]
     lay_words = {w for phrase in expansion.phrases for w in words(phrase)}
@@ -180,7 +190,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     share = len({stem(w) for w in missing_words}) / len(judged) if judged else 0.0
     return Question(
         text=text, drugs=drugs, classes=classes, notes=notes, populations=expansion.populations, qtype=question_type(text),
-        expansion=expansion.terms, search_text=search_text, aspect_text=aspect_text,
+        expansion=terms, search_text=search_text, aspect_text=aspect_text,
         about_articles=bool(_ARTICLE_WORDS.search(text)), key_terms=frozenset(key),
         uncovered=tuple(dict.fromkeys(uncovered)), unknown_names=tuple(dict.fromkeys(unknown)), parts=split_parts(text),
         uncovered_share=share, uncovered_parts=_uncovered_parts(question, missing_words, corpus),
@@ -193,16 +203,25 @@ def _uncovered_parts(question: str, missing: set[str], corpus: CorpusWords) -> t
     word is missing from the corpus, next to a part the corpus does cover."""
     if not missing:
         return ()
-    segments = [s for s in re.split(r"\s*(?:,|\band\b|\bor\b|&|/)\s*", question) if s.strip()]
+    segments = [s for s in re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*", question) if s.strip()]
     if len(segments) < 2:
         return ()
     out, covered = [], False
-    for segment in segments:
+    for i, segment in enumerate(segments):
         seg_words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", segment)]
         key = [w for w in seg_words if w not in STOPWORDS and w not in GENERIC and len(w) >= MIN_WORD and not corpus.lexicon.generic(w)]
-        gone = [w for w in key if w in missing]
-        if key and len(gone) == len(key):
-            out.append(" ".join(w for w in seg_words if w not in STOPWORDS and w not in GENERIC))
+        # Before a conjunction only the words next to it are coordinated ("raise my cholesterol and ...").
+        tail = key
+        if i < len(segments) - 1:
+            tail = []
+            for w in reversed(key):
+                if w not in missing:
+                    break
+                tail.insert(0, w)
+        if tail and all(w in missing for w in tail):
+            out.append(" ".join(tail))
+            if len(tail) < len(key) or any(corpus.lexicon.generic(w) for w in seg_words):
+                covered = True
         elif key or any(corpus.lexicon.generic(w) for w in seg_words):
             covered = True
     return tuple(out) if covered else ()

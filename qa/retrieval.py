@@ -56,9 +56,12 @@ class Retriever:
     def lexical(self, query: str, n: int) -> list[int]:
         return [row for row, _ in lexical.search(self.index.bm25, self.index.lexicon.expand(query), n)]
 
-    def search(self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = ()) -> list[Passage]:
-        """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion and
-        `prior_sources` are documents that get a small head start (the notes on the named drugs)."""
+    def search(
+        self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = (), uncapped: Sequence[str] = ()
+    ) -> list[Passage]:
+        """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion,
+        `prior_sources` are documents that get a small head start (the notes on the named drugs) and
+        `uncapped` documents may fill every slot (the article a question asks about)."""
         n = max(self.settings.candidates, k)
         queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
@@ -77,12 +80,12 @@ class Retriever:
                 if self.index.chunks[row].source_id in wanted:
                     fused[row] += bonus
         ordered = sorted(fused, key=lambda r: (-fused[r], r))
-        kept = self._diverse(ordered, k)
+        kept = self._diverse(ordered, k, set(uncapped))
         t3 = time.perf_counter()
         self.timings = RetrievalTimings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000)
         return [self._passage(row, fused[row]) for row in kept]
 
-    def _diverse(self, ordered: list[int], k: int) -> list[int]:
+    def _diverse(self, ordered: list[int], k: int, uncapped: set[str]) -> list[int]:
         """Best first, skipping near-duplicates and passages past the per-document cap."""
         kept: list[int] = []
         per_doc: dict[str, int] = {}
@@ -95,7 +98,7 @@ class Retriever:
                 if float(sims.max()) >= self.settings.duplicate_similarity:
                     continue
             source = self.index.chunks[row].source_id
-            if per_doc.get(source, 0) >= self.settings.per_document:
+            if per_doc.get(source, 0) >= self.settings.per_document and source not in uncapped:
                 overflow.append(row)
                 continue
             per_doc[source] = per_doc.get(source, 0) + 1

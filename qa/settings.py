@@ -62,8 +62,8 @@ class RetrievalSettings(BaseModel):
     candidates: int = Field(20, ge=1, le=200, description="Candidates taken from each of dense and BM25 search before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
     duplicate_similarity: float = Field(0.92, description="Passages whose vectors are at least this similar to a better one are dropped as near-duplicates.")
-    per_document: int = Field(2, ge=1, description="At most this many passages from one document, unless too few documents match.")
-    aspect_weight: float = Field(1.0, ge=0, description="Weight of the aspect sub-query (the question with drug names replaced by their class) in the fusion.")
+    per_document: int = Field(3, ge=1, description="At most this many passages from one document, unless too few documents match.")
+    aspect_weight: float = Field(0.7, ge=0, description="Weight of the aspect sub-query (the question with drug names replaced by their class) in the fusion.")
     prior_weight: float = Field(1.0, ge=0, description="Head start for the notes on the named drugs, in units of a first-rank hit.")
 
 
