@@ -145,3 +145,10 @@ def test_concurrent_asks_on_one_chatbot_are_safe(bot: Chatbot) -> None:
     expected = [bot.ask(q) for q in questions[:4]]
     for i, answer in enumerate(answers):
         assert answer.text == expected[i % 4].text
+
+
+def test_a_drug_the_sources_never_name_is_declined_by_name(bot: Chatbot) -> None:
+    answer = bot.ask("what are the side effects of gabapentin?")
+    assert answer.kind == "no_answer"
+    assert "gabapentin" in answer.text and answer.citations == []
+    assert answer.disclaimer == DISCLAIMER

@@ -1,0 +1,105 @@
+"""Understanding patient questions (issue 12): drugs and classes, people, question types, the lay
+vocabulary, what the sources do not cover, and follow-ups that keep the drug and the person."""
+
+from pathlib import Path
+
+import pytest
+
+from ingest.lexicon import load_lexicon
+from ingest.vocabulary import Vocabulary, VocabularyError, load_vocabulary, read_entries
+from qa.conversation import rewrite
+from qa.question import analyse, corpus_words
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+TEXTS = [
+    "Sertraline has a half-life of about 26 hours. Improvement can start within one to two weeks.",
+    "SSRIs raise the risk of bleeding, more so with NSAIDs, aspirin and warfarin. Dry mouth is an anticholinergic effect.",
+    "Older adults are at risk of low sodium. Discontinuation symptoms include electric shock sensations.",
+    "The tellmipsychiatry blog describes receptors. Serotonin toxicity is diagnosed with the Hunter criteria.",
+]
+
+
+@pytest.fixture(scope="module")
+def words():
+    return corpus_words(TEXTS, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+
+
+def test_brand_names_become_drugs_with_their_class_and_notes(words) -> None:
+    q = analyse("how long does zoloft take to kick in", words)
+    assert q.drugs == ("sertraline",)
+    assert q.classes == ("SSRI",)
+    assert "sertraline" in q.notes
+    assert "time to effect" in q.search_text  # "kick in" in the sources' words
+    assert "sertraline" not in q.aspect_text.lower() and "SSRIs" in q.aspect_text
+    assert q.qtype == "duration"
+
+
+@pytest.mark.parametrize(
+    ("text", "population"),
+    [("my dad is 70 and takes escitalopram", "older"), ("is it ok for my 15 year old", "young"), ("im pregnant, is prozac ok", "pregnant"),
+     ("can i breastfeed on zoloft", "breastfeeding"), ("my gran takes citalopram", "older")],
+)
+def test_people_are_recognised(words, text: str, population: str) -> None:
+    assert population in analyse(text, words).populations
+
+
+@pytest.mark.parametrize(
+    ("text", "qtype"),
+    [("what dose of lexapro is normal", "dose"), ("how common is sexual dysfunction", "frequency"), ("why is paroxetine rarely used", "reason"),
+     ("which ssri has the worst withdrawal", "ranking"), ("is zoloft better than lexapro", "comparison"), ("is the chemical imbalance a myth", "truth")],
+)
+def test_question_types(words, text: str, qtype: str) -> None:
+    assert analyse(text, words).qtype == qtype
+
+
+@pytest.mark.parametrize("text", ["side effects of gabapentin", "is quetiapine stronger than lexapro", "can i take naproxenol with sertraline"])
+def test_names_the_sources_never_use_are_unknown(words, text: str) -> None:
+    q = analyse(text, words)
+    assert q.unknown_names, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["What is the half-life of sertraline?", "my gran started citalopram and shes confused, could it be her sodium?", "How is serotonin toxicity diagnosed?",
+     "what does the tellmi psychiatry blog say about receptors", "do brain zaps after stopping mean something"],
+)
+def test_ordinary_patient_words_are_not_mistaken_for_missing_topics(words, text: str) -> None:
+    q = analyse(text, words)
+    assert not q.unknown_names, (text, q.unknown_names)
+    assert q.uncovered_share <= 0.5, (text, q.uncovered)
+
+
+def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
+    q = analyse("does paxil cause tinnitus or a dry mouth", words)
+    assert q.uncovered_parts == ("tinnitus",)
+    q = analyse("does sertraline interact with grapefruit and with warfarin", words)
+    assert q.uncovered_parts == ("grapefruit",)
+    assert analyse("can i eat grapefruit on zoloft", words).uncovered_parts == ()  # nothing else to answer
+
+
+def test_multi_part_questions_are_split(words) -> None:
+    assert len(analyse("what is pssd and how common is it", words).parts) == 2
+
+
+def test_follow_up_keeps_the_drug_and_the_person() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [{"role": "user", "content": "my dad is 70 and takes escitalopram, anything to watch for?"}, {"role": "assistant", "content": "Older adults..."}]
+    out = rewrite("what dose is safe for him", history, lexicon, vocabulary)
+    assert "escitalopram" in out and "older adult" in out
+    history = [{"role": "user", "content": "how long does zoloft take to work?"}, {"role": "assistant", "content": "One to two weeks."}]
+    out = rewrite("what about prozac?", history, lexicon, vocabulary)
+    assert "prozac" in out.lower() and "take to work" in out
+    assert rewrite("is it ok with ibuprofen", history, lexicon, vocabulary).count("sertraline") == 1
+    # A new standalone question is left alone.
+    assert rewrite("Is fluoxetine safe in overdose for older people with heart disease?", history, lexicon, vocabulary).startswith("Is fluoxetine")
+
+
+def test_vocabulary_errors_name_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "vocabulary.yaml"
+    bad.write_text("entries:\n  - {say: [], means: x}\n")
+    with pytest.raises(VocabularyError, match=r"vocabulary.yaml: entries\[0\] field 'say'"):
+        read_entries(bad)
+    bad.write_text("entries:\n  - {say: [zaps], population: martians}\n")
+    with pytest.raises(VocabularyError, match="population"):
+        read_entries(bad)
+    assert Vocabulary([]).expand("anything").terms == ""
