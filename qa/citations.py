@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from qa.index import LoadedIndex
@@ -48,7 +49,24 @@ class CitationBook:
                 Citation(
                     n=n, source_id=chunk.source_id, title=chunk.title, section=chunk.section, url=chunk.url,
                     source_kind=chunk.source_kind, quote=chunk.text[s - chunk.start : e - chunk.start], path=chunk.path,
-                    chunk_id=cid, context=chunk.text, sources=tuple(doc.get("sources", ())), disputed=cid in self._disputed,
+                    chunk_id=cid, context=chunk.text, sources=cited_in(tuple(doc.get("sources", ())), chunk.text[s - chunk.start : e - chunk.start], chunk.text),
+                    disputed=cid in self._disputed,
                 )
             )
         return out
+
+
+def cited_in(sources: tuple[str, ...], quote: str, section: str) -> tuple[str, ...]:
+    """The works a quote itself names ("(Anglin et al., 2014)", "NICE"), else those its section names,
+    else every work the note cites: attribution as exact as the text allows."""
+    def key(source: str) -> list[str]:
+        return [w for w in re.findall(r"[A-Z][A-Za-z]+|[A-Z]{2,}\d*|NG\d+", source) if len(w) >= 3 and w not in _COMMON]
+
+    for text in (quote, section):
+        named = tuple(src for src in sources if any(re.search(rf"\b{re.escape(k)}\b", text) for k in key(src)[:2]))
+        if named:
+            return named
+    return sources
+
+
+_COMMON = {"The", "And", "For", "With", "US", "UK", "SSRI", "SSRIs", "Journal", "American", "British", "Guideline", "Label", "Prescribing"}
