@@ -26,7 +26,7 @@ from qa.citations import CitationBook
 from qa.conversation import clean_history, clean_text, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
 from qa.index import LoadedIndex, open_index
-from qa.question import Question, analyse, corpus_words, english
+from qa.question import Question, analyse, corpus_words, english, is_everyday
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
 from qa.settings import Settings
@@ -76,7 +76,7 @@ class Chatbot:
             if d.get("kind") == "article"
         }
         self.corpus_words = corpus_words([c.text for c in index.chunks], index.lexicon, index.vocabulary)
-        english()  # load the word list now, not on the first question
+        english(), is_everyday("warm")  # load the word lists now, not on the first question
         self.timings = Timings()
         self._lock = threading.Lock()  # retriever timings and caches are per-call state
 
