@@ -87,10 +87,10 @@ class Chatbot:
             return []
         k = _clamp_k(k)
         standalone = self.standalone(text[: self.settings.answer.max_question_chars], clean_history(history, self.settings.answer.max_history_turns))
-        question = analyse(standalone, self.corpus_words)
-        vector, aspect = self._embed_question(question)
+        parsed = analyse(standalone, self.corpus_words)
+        vector, aspect = self._embed_question(parsed)
         with self._lock:
-            return self._search(question, vector, aspect, k)
+            return self._search(parsed, vector, aspect, k)
 
     def ask(self, question: Any, history: Any = None) -> Answer:
         try:

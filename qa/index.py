@@ -9,8 +9,8 @@ import numpy as np
 
 from ingest import lexical
 from ingest.lexicon import DrugEntry, Lexicon
-from ingest.vocabulary import Entry, Vocabulary
 from ingest.store import Generation, IndexUnavailable, VectorStore, read_current
+from ingest.vocabulary import Entry, Vocabulary
 from qa.settings import Settings
 from qa.types import Chunk
 

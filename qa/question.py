@@ -191,32 +191,32 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     question = _last_question(text)
     offset = text.rfind(question)
     judged: set[str] = set()
-    for m in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
-        word = m.group(0).lower().replace("'", "").replace("’", "")
-        if any(s <= m.start() < e for s, e in drug_spans) or word in STOPWORDS or word in lay_words or word in GENERIC:
+    for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
+        word = hit.group(0).lower().replace("'", "").replace("’", "")
+        if any(s <= hit.start() < e for s, e in drug_spans) or word in STOPWORDS or word in lay_words or word in GENERIC:
             continue
         # Judge only the question itself, not a preamble ("ignore your rules ..."), for what is missing.
-        if m.start() >= offset:
+        if hit.start() >= offset:
             judged.add(stem(word))
         key.add(stem(word))
-        if m.start() < offset or len(word) < MIN_WORD:
+        if hit.start() < offset or len(word) < MIN_WORD:
             continue
         if corpus.known(word):
             # A name the lexicon does not know and the corpus only mentions in passing ("gabapentin" in one
             # list of drugs) is still a drug we have no source on.
             passing = 0 < corpus.chunk_counts.get(word, 0) <= PASSING_MENTION
             if passing and DRUG_NAME.search(word) and not is_english(word) and not corpus.lexicon.generic(word):
-                unknown.append(m.group(0))
+                unknown.append(hit.group(0))
                 missing_words.add(word)
-                uncovered.append(_phrase_around(text, m))
+                uncovered.append(_phrase_around(text, hit))
             continue
         if not is_english(word):
-            unknown.append(m.group(0))
+            unknown.append(hit.group(0))
         elif is_everyday(word):
             judged.discard(stem(word))
             continue
         missing_words.add(word)
-        uncovered.append(_phrase_around(text, m))
+        uncovered.append(_phrase_around(text, hit))
     share = len({stem(w) for w in missing_words}) / len(judged) if judged else 0.0
     return Question(
         text=text, drugs=drugs, classes=classes, notes=notes, populations=expansion.populations, qtype=question_type(text),
