@@ -71,6 +71,8 @@ def build_corpus(source: Path, target: Path, variants: int, *, seed: int = 0, re
         shutil.rmtree(target)
     (target / "references").mkdir(parents=True)
     shutil.copytree(source / "articles", target / "articles")
+    if (source / "sources").is_dir():
+        shutil.copytree(source / "sources", target / "sources")
     for name in ("claims.yaml", "drugs.yaml"):
         if (source / name).exists():
             shutil.copy2(source / name, target / name)

@@ -11,14 +11,17 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from ingest.sources import ID_PATTERN, SourceRegistry, scan_registry
 from qa.types import SourceKind
 
 DOCUMENT_GLOBS = ("articles/*.md", "articles/*.txt", "references/*.md")
+SOURCES_DIR = "sources"  # the sources registry: <corpus>/sources/*.yaml
+SourceId = Annotated[str, Field(pattern=ID_PATTERN)]
 
 
 class DocumentError(ValueError):
@@ -31,7 +34,10 @@ class DocumentError(ValueError):
 
 
 class SourceRef(BaseModel):
-    """One work a reference note cites. Never invented: only what the fact base gives."""
+    """An inline source (the older front-matter form, still read for small test corpora).
+
+    The shipped corpus cites registry ids instead (see ingest/sources.py); a test checks that.
+    """
 
     model_config = ConfigDict(extra="forbid")
     title: str = Field(min_length=3)
@@ -74,7 +80,7 @@ class ReferenceMeta(BaseModel):
     title: str = Field(min_length=3)
     kind: Literal["reference"]
     topics: list[str] = Field(min_length=1)
-    sources: list[SourceRef] = Field(min_length=1)
+    sources: list[SourceId | SourceRef] = Field(min_length=1)
     reviewed: dt.date
 
 
@@ -124,7 +130,25 @@ def describe_validation_error(exc: ValidationError) -> str:
     return f"front matter field '{where}': {first['msg']}"
 
 
-def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000) -> Document:
+def _resolve_sources(rel: str, ref: ReferenceMeta, registry: SourceRegistry | None) -> tuple[tuple[str, ...], str]:
+    """Display strings for a note's sources and the link of its first source; unknown ids are errors."""
+    shorts: list[str] = []
+    links: list[str] = []
+    for i, item in enumerate(ref.sources):
+        if isinstance(item, str):
+            source = registry.get(item) if registry is not None else None
+            if source is None:
+                raise DocumentError(rel, f"front matter field 'sources.{i}': unknown source id '{item}' (not in {SOURCES_DIR}/*.yaml)")
+            shorts.append(source.short())
+            links.append(source.link())
+        else:
+            shorts.append(item.short())
+            if item.url or item.doi:
+                links.append(item.url or f"https://doi.org/{item.doi}")
+    return tuple(shorts), (links[0] if links else "")
+
+
+def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000, registry: SourceRegistry | None = None) -> Document:
     rel = path.relative_to(corpus_root).as_posix()
     if not path.is_file():
         raise DocumentError(rel, "not a regular file (a folder, a broken link or a device)")
@@ -152,17 +176,18 @@ def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000) -> 
     try:
         if meta.get("kind") == "reference":
             ref = ReferenceMeta.model_validate(meta)
+            shorts, link = _resolve_sources(rel, ref, registry)
             return Document(
                 source_id=ref.id or path.stem,
                 path=rel,
                 title=ref.title,
                 kind="reference",
-                url=next((s.url or f"https://doi.org/{s.doi}" for s in ref.sources if s.url or s.doi), ""),
+                url=link,
                 text=text,
                 body_start=body_start,
                 format="markdown",
                 default_kind="reference",
-                sources=tuple(s.short() for s in ref.sources),
+                sources=shorts,
                 topics=tuple(ref.topics),
                 sha256=digest,
             )
@@ -198,16 +223,29 @@ class CorpusScan:
     skipped: list[DocumentError]
 
 
-def scan_corpus(corpus_root: Path, *, strict: bool = False, max_bytes: int = 5_000_000) -> CorpusScan:
-    """Load every corpus document; bad files are collected (or raised when strict)."""
+def scan_corpus(
+    corpus_root: Path, *, strict: bool = False, max_bytes: int = 5_000_000, registry: SourceRegistry | None = None
+) -> CorpusScan:
+    """Load every corpus document; bad files are collected (or raised when strict).
+
+    Reference notes cite ids from the sources registry, read from `<corpus>/sources/` unless
+    a registry is passed in. A bad registry entry is reported like a bad file (or raised when
+    strict); notes citing it then fail with "unknown source id".
+    """
     if not corpus_root.is_dir():
         raise FileNotFoundError(f"corpus folder not found: {corpus_root}")
     documents: list[Document] = []
     skipped: list[DocumentError] = []
+    if registry is None:
+        registry, registry_errors = scan_registry(corpus_root / SOURCES_DIR)
+        for problem in registry_errors:
+            if strict:
+                raise DocumentError(problem.path, problem.reason) from None
+            skipped.append(DocumentError(problem.path, problem.reason))
     seen: dict[str, str] = {}
     for path in corpus_files(corpus_root):
         try:
-            doc = load_document(path, corpus_root, max_bytes)
+            doc = load_document(path, corpus_root, max_bytes, registry)
             if doc.source_id in seen:
                 raise DocumentError(doc.path, f"id '{doc.source_id}' is already used by {seen[doc.source_id]}")
             seen[doc.source_id] = doc.path

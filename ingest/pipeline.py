@@ -23,7 +23,6 @@ from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
 from ingest.documents import Document, DocumentError, scan_corpus
 from ingest.embedding import Embedder, make_embedder
 from ingest.lexicon import Lexicon, LexiconError, load_lexicon
-from ingest.vocabulary import VocabularyError, read_entries
 from ingest.store import (
     MANIFEST,
     Generation,
@@ -33,6 +32,7 @@ from ingest.store import (
     write_generation,
     writer_lock,
 )
+from ingest.vocabulary import VocabularyError, read_entries
 from qa.settings import Settings
 from qa.types import Chunk
 

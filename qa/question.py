@@ -67,6 +67,7 @@ DRUG_NAME = re.compile(
     r"dronate|phenidate|amfetamine|barbital|clone|zolam|peridol|azine|oxone|orphine|codone|adol|fentanil|xaban|gatran)$"
 )
 TYPO_SCORE = 84  # a word this close (0-100) to a corpus word is a misspelling of it
+STRICT_TYPO_SCORE = 90  # ... and this close when the corpus word is everyday English
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,10 @@ class CorpusWords:
             return True
         if len(word) < 5:
             return False
-        return process.extractOne(word, self._pool, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE) is not None
+        hit = process.extractOne(word, self._pool, scorer=fuzz.ratio, score_cutoff=TYPO_SCORE)
+        # A near-miss of a corpus term ("seratonin") is a typo; a near-miss of an everyday English word
+        # ("abilify" ~ "ability") is more likely a name we have no source on.
+        return hit is not None and (hit[1] >= STRICT_TYPO_SCORE or not is_english(hit[0]))
 
 
 @lru_cache(maxsize=1)

@@ -7,13 +7,15 @@ import pytest
 import yaml
 
 from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
-from ingest.documents import scan_corpus
+from ingest.documents import DocumentError, scan_corpus
 from ingest.lexicon import LexiconError, load_lexicon
+from ingest.sources import SourceError, load_registry, scan_registry
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
-# Every DOI and URL a note may cite: exactly those the fact base gives (shared/research/ssri-facts.md).
-ALLOWED_DOIS = {"10.1016/S2215-0366(19)30032-X", "10.1016/S0140-6736(17)32802-7", "10.1038/s41380-022-01661-0"}
-ALLOWED_URLS = {"https://dailymed.nlm.nih.gov", "https://www.nice.org.uk/guidance/ng222"}
+# Identifier forms the sources registry accepts (corpus/sources/*.yaml; see ingest/sources.py).
+DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+PMID = re.compile(r"^\d+$")
+SETID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 # Drugs the two articles name (read by hand from the articles).
 ARTICLE_DRUGS = ["escitalopram", "vortioxetine", "sertraline", "fluoxetine", "fluvoxamine", "citalopram", "paroxetine", "vilazodone",
                  "nefazodone", "venlafaxine", "duloxetine", "milnacipran", "bupropion", "mirtazapine", "ashwagandha"]
@@ -29,26 +31,124 @@ def test_corpus_loads_without_skips(scan) -> None:
     assert len([d for d in scan.documents if d.kind == "article"]) == 2
 
 
-def test_at_least_twenty_reference_notes_with_sources(scan) -> None:
+def test_at_least_45_reference_notes_with_sources(scan) -> None:
     notes = [d for d in scan.documents if d.kind == "reference"]
-    assert len(notes) >= 20
+    assert len(notes) >= 45
     for note in notes:
         assert note.sources, note.path
         words = len(note.text[note.body_start :].split())
         assert 140 <= words <= 420, (note.path, words)
 
 
-def test_notes_cite_only_sources_from_the_fact_base() -> None:
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry(CORPUS / "sources")  # strict: any bad entry or duplicate id fails here
+
+
+def _front_matter(path: Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8").split("---\n")[1])
+
+
+def _body(path: Path) -> str:
+    return path.read_text(encoding="utf-8").split("---\n", 2)[2]
+
+
+def test_notes_cite_only_registry_ids(registry) -> None:
+    for path in sorted((CORPUS / "references").glob("*.md")):
+        cited = _front_matter(path)["sources"]
+        assert cited, path.name
+        for source_id in cited:
+            assert isinstance(source_id, str), (path.name, "sources must be registry ids, not inline entries", source_id)
+            assert source_id in registry, (path.name, source_id)
+        assert len(cited) == len(set(cited)), (path.name, "a source id is listed twice")
+
+
+def test_registry_identifiers_are_well_formed(registry) -> None:
+    assert len(registry) >= 45
+    for source in registry:
+        assert source.doi or source.pmid or source.url or source.setid, source.id
+        assert source.doi is None or DOI.match(source.doi), (source.id, source.doi)
+        assert source.pmid is None or PMID.match(source.pmid), (source.id, source.pmid)
+        assert source.url is None or source.url.startswith("https://"), (source.id, source.url)
+        assert source.setid is None or SETID.match(source.setid), (source.id, source.setid)
+
+
+def test_every_registry_entry_is_cited_by_a_note(registry) -> None:
+    cited = {i for path in (CORPUS / "references").glob("*.md") for i in _front_matter(path)["sources"]}
+    assert not set(registry.sources) - cited, "registry entries no note cites"
+
+
+def test_every_doi_in_a_note_body_is_in_the_registry(registry) -> None:
+    known = {s.doi.lower() for s in registry if s.doi}
     for path in (CORPUS / "references").glob("*.md"):
-        meta = yaml.safe_load(path.read_text().split("---\n")[1])
-        for source in meta["sources"]:
-            if source.get("doi"):
-                assert source["doi"] in ALLOWED_DOIS, (path.name, source["doi"])
-            if source.get("url"):
-                assert source["url"] in ALLOWED_URLS, (path.name, source["url"])
-        body = path.read_text()
-        for doi in re.findall(r"10\.\d{4,9}/\S+", body.split("---\n", 2)[2]):
-            assert doi.rstrip(".,)") in ALLOWED_DOIS
+        for doi in re.findall(r"10\.\d{4,9}/\S+", _body(path)):
+            assert doi.rstrip(".,;)").lower() in known, (path.name, doi)
+
+
+def test_notes_show_short_source_names(scan) -> None:
+    anglin = next(d for d in scan.documents if d.source_id == "bleeding-risk")
+    assert "Anglin et al. 2014, American Journal of Gastroenterology" in anglin.sources
+    assert all(s and len(s) <= 120 for d in scan.documents for s in d.sources)
+
+
+GOOD_ENTRY = "  - {id: good-2020, title: A good title, publisher: A journal, year: 2020, doi: '10.1000/xyz', supports: what it supports}\n"
+
+
+@pytest.mark.parametrize(
+    ("entry", "field"),
+    [
+        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, doi: 'doi:10.1/x', supports: s s s}\n", "doi"),
+        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, pmid: 'PMC123', supports: s s s}\n", "pmid"),
+        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, url: 'http://example.org', supports: s s s}\n", "url"),
+        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, setid: 'not-a-uuid', supports: s s s}\n", "setid"),
+        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, supports: s s s}\n", "(entry)"),
+        ("  - {id: X 1, title: A title, publisher: Pub, year: 2020, doi: '10.1000/x', supports: s s s}\n", "id"),
+        ("  - {id: x-1, title: A title, publisher: Pub, year: 1066, doi: '10.1000/x', supports: s s s}\n", "year"),
+        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, doi: '10.1000/x', supports: s s s, journal: J}\n", "journal"),
+    ],
+)
+def test_registry_errors_name_file_and_field(tmp_path: Path, entry: str, field: str) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text("sources:\n" + GOOD_ENTRY + entry, encoding="utf-8")
+    with pytest.raises(SourceError, match=rf"sources/bad\.yaml: sources\[1\] field '{re.escape(field)}'"):
+        load_registry(folder)
+    registry, errors = scan_registry(folder)  # lenient: the good entry survives
+    assert "good-2020" in registry and len(errors) == 1
+
+
+def test_registry_duplicate_ids_name_both_files(tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "a.yaml").write_text("sources:\n" + GOOD_ENTRY, encoding="utf-8")
+    (folder / "b.yaml").write_text("sources:\n" + GOOD_ENTRY, encoding="utf-8")
+    with pytest.raises(SourceError, match=r"sources/b\.yaml: sources\[0\] field 'id': 'good-2020' is already defined in sources/a\.yaml"):
+        load_registry(folder)
+
+
+def test_registry_file_must_hold_a_sources_list(tmp_path: Path) -> None:
+    folder = tmp_path / "sources"
+    folder.mkdir()
+    (folder / "odd.yaml").write_text("- just a list\n", encoding="utf-8")
+    with pytest.raises(SourceError, match=r"sources/odd\.yaml: expected a top-level 'sources' list"):
+        load_registry(folder)
+
+
+def test_unknown_source_id_makes_the_note_an_error(tmp_path: Path) -> None:
+    (tmp_path / "sources").mkdir()
+    (tmp_path / "sources" / "core.yaml").write_text("sources:\n" + GOOD_ENTRY, encoding="utf-8")
+    (tmp_path / "references").mkdir()
+    body = "# Note\n\n" + "Some words about a topic. " * 30
+    head = "---\ntitle: A note\nkind: reference\ntopics: [x]\nsources: [{ids}]\nreviewed: 2026-01-01\n---\n"
+    (tmp_path / "references" / "good.md").write_text(head.format(ids="good-2020") + body, encoding="utf-8")
+    (tmp_path / "references" / "bad.md").write_text(head.format(ids="good-2020, no-such-source") + body, encoding="utf-8")
+    scan = scan_corpus(tmp_path)
+    assert [d.source_id for d in scan.documents] == ["good"]
+    assert scan.documents[0].sources == ("A good title (2020)",)
+    assert scan.documents[0].url == "https://doi.org/10.1000/xyz"
+    assert len(scan.skipped) == 1 and "no-such-source" in str(scan.skipped[0]) and "sources.1" in str(scan.skipped[0])
+    with pytest.raises(DocumentError, match="unknown source id 'no-such-source'"):
+        scan_corpus(tmp_path, strict=True)
 
 
 def test_required_topics_are_covered(scan) -> None:
