@@ -194,10 +194,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     missing_words: set[str] = set()
     question = _last_question(text)
     offset = text.rfind(question)
+    markup = [(t.start(), t.end()) for t in re.finditer(r"<[^<>]{0,200}>", text)]  # tags are not words of the question
     judged: set[str] = set()
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = hit.group(0).lower().replace("'", "").replace("’", "")
-        if any(s <= hit.start() < e for s, e in drug_spans) or word in STOPWORDS or word in lay_words or word in GENERIC:
+        if any(s <= hit.start() < e for s, e in [*drug_spans, *markup]) or word in STOPWORDS or word in lay_words or word in GENERIC:
             continue
         # Judge only the question itself, not a preamble ("ignore your rules ..."), for what is missing.
         if hit.start() >= offset:

@@ -51,7 +51,11 @@ class Retriever:
             return [int(i) for i in np.argsort(-sims)[:n]]
         hits = self.store.search(vector, n * 2)
         rows = [self.index.chunk_row[cid] for cid, _ in hits if cid in self.index.chunk_row]
-        return rows[:n]
+        # Re-rank the approximate hits exactly, ties by row, so chunks with identical vectors come back
+        # in the same order in every process (HNSW returns ties in any order).
+        exact = self.index.chunk_vectors[rows] @ vector if rows else np.zeros(0)
+        order = sorted(range(len(rows)), key=lambda i: (-round(float(exact[i]), 6), rows[i]))
+        return [rows[i] for i in order][:n]
 
     def lexical(self, query: str, n: int) -> list[int]:
         return [row for row, _ in lexical.search(self.index.bm25, self.index.lexicon.expand(query), n)]

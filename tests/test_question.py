@@ -52,7 +52,7 @@ def test_question_types(words, text: str, qtype: str) -> None:
     assert analyse(text, words).qtype == qtype
 
 
-@pytest.mark.parametrize("text", ["side effects of gabapentin", "is quetiapine stronger than lexapro", "can i take naproxenol with sertraline"])
+@pytest.mark.parametrize("text", ["side effects of gabapentin", "is quetiapine stronger than lexapro", "can i take zorbitrexil with sertraline"])
 def test_names_the_sources_never_use_are_unknown(words, text: str) -> None:
     q = analyse(text, words)
     assert q.unknown_names, text
@@ -61,7 +61,8 @@ def test_names_the_sources_never_use_are_unknown(words, text: str) -> None:
 @pytest.mark.parametrize(
     "text",
     ["What is the half-life of sertraline?", "my gran started citalopram and shes confused, could it be her sodium?", "How is serotonin toxicity diagnosed?",
-     "what does the tellmi psychiatry blog say about receptors", "do brain zaps after stopping mean something"],
+     "what does the tellmi psychiatry blog say about receptors", "do brain zaps after stopping mean something",
+     "<img src=x onerror=\"x=1\"><script>x=2</script> What is the half-life of Prozac?"],
 )
 def test_ordinary_patient_words_are_not_mistaken_for_missing_topics(words, text: str) -> None:
     q = analyse(text, words)
