@@ -6,8 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.datafile import validated
 
 Verdict = Literal["contradicted", "partly-supported", "unsupported", "supported", "opinion"]
 
@@ -38,20 +39,7 @@ class Claim(BaseModel):
 
 
 def load_claims(path: Path) -> list[Claim]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ClaimsError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("claims"), list):
-        raise ClaimsError(f"{path}: expected a top-level 'claims' list")
-    claims: list[Claim] = []
-    for i, raw in enumerate(data["claims"]):
-        try:
-            claims.append(Claim.model_validate(raw))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise ClaimsError(f"{path}: claims[{i}] field '{field}': {err['msg']}") from None
+    claims = [claim for _, claim in validated(path, "claims", Claim, ClaimsError)]
     ids = [c.id for c in claims]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
+
+from ingest.datafile import validated
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 # Fuzzy matches must be this close (0-100) and the word at least this long, so "paxil"
@@ -103,21 +104,9 @@ class Lexicon:
 
 
 def load_lexicon(path: Path) -> Lexicon:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise LexiconError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("drugs"), list):
-        raise LexiconError(f"{path}: expected a top-level 'drugs' list")
     entries: list[DrugEntry] = []
     seen: dict[str, str] = {}
-    for i, raw in enumerate(data["drugs"]):
-        try:
-            entry = DrugEntry.model_validate(raw)
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"])
-            raise LexiconError(f"{path}: drugs[{i}] field '{field}': {err['msg']}") from None
+    for i, entry in validated(path, "drugs", DrugEntry, LexiconError):
         for alias in [entry.generic, *entry.brand_names(), *entry.misspellings]:
             key = alias.lower()
             if key in seen and seen[key] != entry.generic:

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
+
+from ingest.datafile import validated
 
 Population = Literal["older", "young", "pregnant", "breastfeeding"]
 # "my dad is 70", "a 15 year old", "15yo", "aged 82": an age turns into a population.
@@ -85,18 +86,4 @@ def load_vocabulary(path: Path) -> Vocabulary:
 
 
 def read_entries(path: Path) -> list[Entry]:
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise VocabularyError(f"{path}: cannot read ({exc.__class__.__name__}: {exc})") from None
-    if not isinstance(data, dict) or not isinstance(data.get("entries"), list):
-        raise VocabularyError(f"{path}: expected a top-level 'entries' list")
-    entries = []
-    for i, raw in enumerate(data["entries"]):
-        try:
-            entries.append(Entry.model_validate(raw))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            field = ".".join(str(p) for p in err["loc"]) or "(entry)"
-            raise VocabularyError(f"{path}: entries[{i}] field '{field}': {err['msg']}") from None
-    return entries
+    return [entry for _, entry in validated(path, "entries", Entry, VocabularyError)]

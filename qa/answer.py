@@ -11,6 +11,7 @@ before it ("This is why...") brings that one along; the same fact is never quote
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -108,13 +109,10 @@ class ExtractiveAnswerer:
 
     def neighbours(self, row: int) -> tuple[int | None, int | None]:
         """The sentence rows before and after `row` inside its chunk."""
-        rows = self.index.sentences_of_chunk[int(self.index.sentence_rows[row][0])]
-        at = int(np.searchsorted(rows, row)) if len(rows) and rows[0] <= row else -1
-        if at < 0 or at >= len(rows) or int(rows[at]) != row:
-            positions = [i for i, r in enumerate(rows) if int(r) == row]
-            at = positions[0] if positions else -1
-        before = int(rows[at - 1]) if at > 0 else None
-        after = int(rows[at + 1]) if 0 <= at < len(rows) - 1 else None
+        rows = [int(r) for r in self.index.sentences_of_chunk[int(self.index.sentence_rows[row][0])]]  # reading order
+        at = rows.index(row)
+        before = rows[at - 1] if at > 0 else None
+        after = rows[at + 1] if at < len(rows) - 1 else None
         return before, after
 
     # ------------------------------------------------------------------ scoring
@@ -182,16 +180,23 @@ class ExtractiveAnswerer:
                 chosen.append(extra)
         return chosen
 
-    def _sides(self, question: Question) -> list:
-        sides = []
+    def _sides(self, question: Question) -> list[Callable[[Candidate], bool]]:
+        """Tests that each side of a comparison (a drug) or each further part of a question (its words) is answered."""
+
+        def names(drug: str) -> Callable[[Candidate], bool]:
+            return lambda c: drug in self.sentence_drugs(c.row)
+
+        def covers(terms: frozenset[str]) -> Callable[[Candidate], bool]:
+            return lambda c: len(terms & self.sentence_terms(c.row)) >= max(1, len(terms) // 2)
+
+        sides: list[Callable[[Candidate], bool]] = []
         if question.qtype == "comparison" and len(question.drugs) >= 2:
-            for drug in question.drugs[:2]:
-                sides.append(lambda c, d=drug: d in self.sentence_drugs(c.row))
-        if len(question.parts) >= 2:
-            for part in question.parts[1:]:
-                terms = content_terms(part) - {t for d in question.drugs for t in content_terms(d)}
-                if terms:
-                    sides.append(lambda c, t=frozenset(terms): len(t & self.sentence_terms(c.row)) >= max(1, len(t) // 2))
+            sides.extend(names(drug) for drug in question.drugs[:2])
+        drug_terms = {t for d in question.drugs for t in content_terms(d)}
+        for part in question.parts[1:] if len(question.parts) >= 2 else ():
+            terms = frozenset(content_terms(part) - drug_terms)
+            if terms:
+                sides.append(covers(terms))
         return sides
 
     def _says_something_new(self, cand: Candidate, chosen: list[Candidate]) -> bool:
