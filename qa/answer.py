@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ingest.text import content_terms
+from ingest.text import content_terms, stem
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.question import Question
@@ -33,6 +33,7 @@ POPULATION_BONUS = 0.06
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
+OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 SECOND_SIDE_MARGIN = 0.3  # a comparison's other side is shown if its best sentence is this close
 
 _ANAPHOR = re.compile(
@@ -82,6 +83,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._drugs_cache: dict[int, frozenset[str]] = {}
         self._terms_cache: dict[int, frozenset[str]] = {}
+        self._chunk_terms_cache: dict[int, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ sentence facts
     def sentence_drugs(self, row: int) -> frozenset[str]:
@@ -105,6 +107,13 @@ class ExtractiveAnswerer:
         cached = self._terms_cache.get(row)
         if cached is None:
             cached = self._terms_cache[row] = frozenset(content_terms(self.index.sentence_text(row)))
+        return cached
+
+    def chunk_terms(self, ci: int) -> frozenset[str]:
+        cached = self._chunk_terms_cache.get(ci)
+        if cached is None:
+            c = self.index.chunks[ci]
+            cached = self._chunk_terms_cache[ci] = frozenset(content_terms(f"{c.title} {c.section} {c.text}"))
         return cached
 
     def neighbours(self, row: int) -> tuple[int | None, int | None]:
@@ -244,6 +253,17 @@ class ExtractiveAnswerer:
         )
         if blocked and not partial:
             return Draft("no_answer", best_similarity=best_similarity, not_covered=missing)
+        if question.topic:
+            # The question's most specific word ("lithium", "insulin"): an answer must come from a passage
+            # that uses it, and be close enough to the question; otherwise the sources are about something else.
+            topic = stem(question.topic)
+            on_topic = [c for c in candidates if topic in self.chunk_terms(c.chunk_index)]
+            if not on_topic or max(c.similarity for c in on_topic) < self.settings.min_relevance:
+                return Draft("no_answer", best_similarity=best_similarity, not_covered=question.topic_phrase)
+            candidates = sorted(
+                (c if c in on_topic else Candidate(c.row, c.chunk_index, c.passage_rank, c.similarity, c.score - OFF_TOPIC_PENALTY) for c in candidates),
+                key=lambda c: -c.score,
+            )
         chosen = self.select(question, candidates)
         score_of = {c.row: c.score for c in chosen}
         rows = self.with_context([c.row for c in chosen])

@@ -38,7 +38,8 @@ GENERIC = frozenset(
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
     true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
-    theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site""".split()
+    theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
+    mention mentions mentioned suggest suggests suggested""".split()
 )
 _CLASS_WORDS = re.compile(r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I)
 _ARTICLE_WORDS = re.compile(
@@ -59,6 +60,8 @@ MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
 # An English word this frequent (Zipf scale: 4.4 ≈ 25 per million words, e.g. "yesterday" 4.9, "damage" 4.9)
 # is everyday language, not a topic; rarer ones the corpus lacks are ("grapefruit" 3.2, "tinnitus" 2.8).
 COMMON_ZIPF = 4.4
+VERB_ZIPF = 2.0  # "diagnosed" 3.9, "tapered" 2.5: a word with a past tense in use is a verb
+RARE_CHUNKS = 3  # a word the corpus uses in at most this many chunks is specific enough to be a question's topic
 PASSING_MENTION = 2  # chunks; a drug name in at most this many is only mentioned in passing
 # Endings of international drug names (WHO INN stems and common patterns): gabapentin, quetiapine, ...
 DRUG_NAME = re.compile(
@@ -89,21 +92,25 @@ class Question:
     uncovered_parts: tuple[str, ...]  # uncovered phrases that make up a whole coordinated part ("tinnitus or a dry mouth")
     parts: tuple[str, ...]  # the sub-questions of a multi-part question (one item otherwise)
     names_class: bool  # the question names a drug class ("SSRIs", "antidepressants")
+    topic: str = ""  # the question's most specific word the corpus does use ("lithium"); an answer must be about it
+    topic_phrase: str = ""  # that word with its neighbour, to name it when the sources have nothing on it
 
 
-class CorpusWords:
-    """What the corpus says and how: its word stems, its surface words, and English itself."""
+class WordPool:
+    """Words of some text (the corpus, or the passages of one answer): does it use a given word,
+    allowing for inflection, a prefix ("tellmi") and a misspelling ("seratonin")?"""
 
-    def __init__(self, stems: set[str], surface: set[str], lexicon: Lexicon, vocabulary: Vocabulary, chunk_counts: dict[str, int] | None = None) -> None:
-        self.stems = stems
+    def __init__(self, surface: set[str]) -> None:
         self.surface = surface
-        self.chunk_counts = chunk_counts or {}
+        self.stems = {stem(w) for w in surface}
         self._pool = sorted(w for w in surface if len(w) >= MIN_WORD)
-        self.lexicon = lexicon
-        self.vocabulary = vocabulary
+
+    @classmethod
+    def of(cls, texts: list[str]) -> WordPool:
+        return cls({w for text in texts for w in words(text) if w.isalpha()})
 
     def known(self, word: str) -> bool:
-        """True when the corpus uses this word (or a misspelling of one of its words)."""
+        """True when the text uses this word (or a misspelling of one of its words)."""
         if "-" in word:
             return all(self.known(part) for part in word.split("-") if part)
         if stem(word) in self.stems or word in self.surface:
@@ -121,6 +128,19 @@ class CorpusWords:
         # A near-miss of a corpus term ("seratonin") is a typo; a near-miss of an everyday English word
         # ("abilify" ~ "ability") is more likely a name we have no source on.
         return hit is not None and (hit[1] >= STRICT_TYPO_SCORE or not is_english(hit[0]))
+
+
+class CorpusWords(WordPool):
+    """What the corpus says and how: its words, how many chunks use each, its drug names and lay wording."""
+
+    def __init__(self, surface: set[str], lexicon: Lexicon, vocabulary: Vocabulary, chunk_counts: dict[str, int] | None = None) -> None:
+        super().__init__(surface)
+        self.chunk_counts = chunk_counts or {}
+        self.stem_counts: dict[str, int] = {}
+        for word, count in self.chunk_counts.items():
+            self.stem_counts[stem(word)] = self.stem_counts.get(stem(word), 0) + count
+        self.lexicon = lexicon
+        self.vocabulary = vocabulary
 
 
 @lru_cache(maxsize=1)
@@ -142,10 +162,19 @@ def is_english(word: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
-def is_everyday(word: str) -> bool:
+def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en") >= COMMON_ZIPF
+    return float(zipf_frequency(word, "en"))
+
+
+def _verb_like(word: str) -> bool:
+    """'diagnosed', 'tapering', 'diagnose' (there is a 'diagnosed'): an action asked about, not a subject."""
+    return word.endswith(("ed", "ing")) or max(_zipf(word + "d"), _zipf(word + "ed")) >= VERB_ZIPF
+
+
+def is_everyday(word: str) -> bool:
+    return _zipf(word) >= COMMON_ZIPF
 
 
 def question_type(text: str) -> QuestionType:
@@ -196,6 +225,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     offset = text.rfind(question)
     markup = [(t.start(), t.end()) for t in re.finditer(r"<[^<>]{0,200}>", text)]  # tags are not words of the question
     judged: set[str] = set()
+    topics: list[tuple[int, float, str, str]] = []  # (corpus chunks using it, English frequency, word, phrase)
+    absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")
+    present = 0  # words of the question the corpus does use
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = hit.group(0).lower().replace("'", "").replace("’", "")
         if any(s <= hit.start() < e for s, e in [*drug_spans, *markup]) or word in STOPWORDS or word in lay_words or word in GENERIC:
@@ -204,13 +236,21 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         if hit.start() >= offset:
             judged.add(stem(word))
         key.add(stem(word))
-        if hit.start() < offset or len(word) < MIN_WORD:
+        if hit.start() < offset:
+            continue
+        if len(word) < MIN_WORD:
+            if len(word) == 3 and stem(word) not in corpus.stems and word not in corpus.surface and is_english(word):
+                absent_everyday.append((word, _phrase_around(text, hit)))
             continue
         if corpus.known(word):
+            present += 1
+            used_in = corpus.stem_counts.get(stem(word), 0)
+            if 0 < used_in <= RARE_CHUNKS and not is_everyday(word) and not _verb_like(word) and not _CLASS_WORDS.fullmatch(word):
+                topics.append((used_in, _zipf(word), word, _phrase_around(text, hit)))
             # A name the lexicon does not know and the corpus only mentions in passing ("gabapentin" in one
             # list of drugs) is still a drug we have no source on.
             passing = 0 < corpus.chunk_counts.get(word, 0) <= PASSING_MENTION
-            if passing and DRUG_NAME.search(word) and not is_english(word) and not corpus.lexicon.generic(word):
+            if passing and DRUG_NAME.search(word) and not is_english(word) and not corpus.lexicon.generic(word) and not _CLASS_WORDS.fullmatch(word):
                 unknown.append(hit.group(0))
                 missing_words.add(word)
                 uncovered.append(_phrase_around(text, hit))
@@ -219,17 +259,28 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             unknown.append(hit.group(0))
         elif is_everyday(word):
             judged.discard(stem(word))
+            absent_everyday.append((word, _phrase_around(text, hit)))
             continue
         missing_words.add(word)
         uncovered.append(_phrase_around(text, hit))
+    if not present and not missing_words and absent_everyday and not expansion.phrases:
+        # Every word that says what the question is about is one the sources never use ("does lexapro
+        # cost less than zoloft", "can my dog take prozac"): everyday words, but the topic all the same.
+        for word, phrase in absent_everyday:
+            missing_words.add(word)
+            judged.add(stem(word))
+            uncovered.append(phrase)
     share = len({stem(w) for w in missing_words}) / len(judged) if judged else 0.0
+    about_articles = bool(_ARTICLE_WORDS.search(text))
+    topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     return Question(
         text=text, drugs=drugs, classes=classes, notes=notes, populations=expansion.populations, qtype=question_type(text),
         expansion=terms, search_text=search_text, aspect_text=aspect_text,
-        about_articles=bool(_ARTICLE_WORDS.search(text)), key_terms=frozenset(key),
+        about_articles=about_articles, key_terms=frozenset(key),
         uncovered=tuple(dict.fromkeys(uncovered)), unknown_names=tuple(dict.fromkeys(unknown)), parts=split_parts(text),
         uncovered_share=share, uncovered_parts=_uncovered_parts(question, missing_words, corpus),
         names_class=bool(_CLASS_WORDS.search(text)),
+        topic=topic[2] if topic else "", topic_phrase=topic[3] if topic else "",
     )
 
 
@@ -291,5 +342,4 @@ def corpus_words(chunk_texts: list[str], lexicon: Lexicon, vocabulary: Vocabular
         for w in found:
             counts[w] = counts.get(w, 0) + 1
     surface.update(a for a in lexicon.alias_to_generic if " " not in a)
-    stems = {stem(w) for w in surface}
-    return CorpusWords(stems, surface, lexicon, vocabulary, counts)
+    return CorpusWords(surface, lexicon, vocabulary, counts)

@@ -13,6 +13,7 @@ from typing import Literal
 import numpy as np
 
 from ingest import lexical
+from ingest.text import content_terms, stem
 from ingest.store import VectorStore
 from qa.index import LoadedIndex
 from qa.settings import RetrievalSettings
@@ -61,11 +62,13 @@ class Retriever:
         return [row for row, _ in lexical.search(self.index.bm25, self.index.lexicon.expand(query), n)]
 
     def search(
-        self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = (), uncapped: Sequence[str] = ()
+        self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = (), uncapped: Sequence[str] = (),
+        topic: str = "",
     ) -> list[Passage]:
         """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion,
-        `prior_sources` are documents that get a small head start (the notes on the named drugs) and
-        `uncapped` documents may fill every slot (the article a question asks about)."""
+        `prior_sources` are documents that get a small head start (the notes on the named drugs),
+        `uncapped` documents may fill every slot (the article a question asks about), and when none of
+        the passages uses the `topic` word, the few chunks that do are added after them."""
         n = max(self.settings.candidates, k)
         queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
@@ -85,9 +88,15 @@ class Retriever:
                     fused[row] += bonus
         ordered = sorted(fused, key=lambda r: (-fused[r], r))
         kept = self._diverse(ordered, k, set(uncapped))
+        if topic and not any(self.mentions(row, topic) for row in kept):
+            kept += [row for row in self.lexical(topic, self.settings.per_document) if row not in kept and self.mentions(row, topic)]
         t3 = time.perf_counter()
         self.timings = RetrievalTimings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000)
-        return [self._passage(row, fused[row]) for row in kept]
+        return [self._passage(row, fused.get(row, 0.0)) for row in kept]
+
+    def mentions(self, row: int, word: str) -> bool:
+        c = self.index.chunks[row]
+        return stem(word) in content_terms(f"{c.title} {c.section} {c.text}")
 
     def _diverse(self, ordered: list[int], k: int, uncapped: set[str]) -> list[int]:
         """Best first, skipping near-duplicates and passages past the per-document cap."""

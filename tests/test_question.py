@@ -104,3 +104,22 @@ def test_vocabulary_errors_name_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(VocabularyError, match="population"):
         read_entries(bad)
     assert Vocabulary([]).expand("anything").terms == ""
+
+
+def test_a_question_made_only_of_words_the_sources_never_use_is_not_covered(words) -> None:
+    q = analyse("can my dog take prozac", words)
+    assert q.drugs == ("fluoxetine",)
+    assert q.uncovered == ("dog",) and q.uncovered_share == 1.0
+
+
+@pytest.mark.parametrize("text", ["does prozac mess with my other meds", "is sertraline supposed to make me this sleepy"])
+def test_everyday_wording_with_a_patient_phrase_is_not_a_missing_topic(words, text: str) -> None:
+    q = analyse(text, words)
+    assert not q.uncovered and q.uncovered_share == 0.0, text
+
+
+def test_the_rarest_corpus_word_is_the_topic_but_not_a_verb_or_a_class(words) -> None:
+    assert analyse("is sertraline ok with warfarin or an anticholinergic", words).topic == "anticholinergic"
+    # "diagnosed" is rare in this corpus too, but it is what is asked about serotonin toxicity, not a subject.
+    assert analyse("how is serotonin toxicity diagnosed", words).topic == ""
+    assert analyse("what does the tellmipsychiatry blog say about receptors", words).topic == ""  # about the article
