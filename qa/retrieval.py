@@ -13,8 +13,8 @@ from typing import Literal
 import numpy as np
 
 from ingest import lexical
-from ingest.text import content_terms, stem
 from ingest.store import VectorStore
+from ingest.text import content_terms, stem
 from qa.index import LoadedIndex
 from qa.settings import RetrievalSettings
 from qa.types import Passage
