@@ -34,7 +34,8 @@ ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on he
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
-SECOND_SIDE_MARGIN = 0.3  # a comparison's other side is shown if its best sentence is this close
+SECOND_SIDE_MARGIN = 0.3
+SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
 
 _ANAPHOR = re.compile(
     r"^\W*(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
@@ -214,7 +215,8 @@ class ExtractiveAnswerer:
             if float(self.index.sentence_vectors[c.row] @ vec) >= DUPLICATE_SENTENCE:
                 return False
             numbers = set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(cand.row)))
-            if numbers and numbers <= set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(c.row))):
+            shared_numbers = numbers & set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(c.row)))
+            if numbers and len(shared_numbers) >= SAME_FIGURES * len(numbers):
                 shared = self.sentence_terms(cand.row) & self.sentence_terms(c.row)
                 if len(shared) >= 0.5 * len(self.sentence_terms(cand.row)):
                     return False  # the same figures said again

@@ -128,7 +128,9 @@ class Chatbot:
         also = [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
         prior = self._prior_sources(question)
         uncapped = prior if question.about_articles else ()
-        return self.retriever.search(question.search_text, vector, k, also=also, prior_sources=prior, uncapped=uncapped, topic=question.topic)
+        return self.retriever.search(question.search_text, vector, k, also=also, prior_sources=prior, uncapped=uncapped, topic=question.topic,
+            sides=[(drug, f"{drug} {question.aspect_text}") for drug in question.drugs[:3]] if question.qtype == "comparison" else (),
+        )
 
     def _prior_sources(self, question: Question) -> tuple[str, ...]:
         """The documents a question points at: the article (or both) when it asks what an author says,

@@ -47,7 +47,7 @@ _ARTICLE_WORDS = re.compile(
     re.I,
 )
 _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
-    ("comparison", re.compile(r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|worse|most|least|fewer|more))", re.I)),
+    ("comparison", re.compile(r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|weaker|worse|most|least|fewer|more|longer|shorter|faster|slower|quicker))", re.I)),
     ("ranking", re.compile(r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest)\b", re.I)),
     ("duration", re.compile(r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast)\b", re.I)),
     ("frequency", re.compile(r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients))\b", re.I)),
@@ -56,6 +56,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
     ("definition", re.compile(r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b", re.I)),
 ]
+_COMPARATIVE = re.compile(r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder)\b", re.I)
 MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
 # An English word this frequent (Zipf scale: 4.4 ≈ 25 per million words, e.g. "yesterday" 4.9, "damage" 4.9)
 # is everyday language, not a topic; rarer ones the corpus lacks are ("grapefruit" 3.2, "tinnitus" 2.8).
@@ -199,7 +200,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     notes = tuple(dict.fromkeys(n for g in drugs for n in (lexicon.entries[g].reference, g) if n))
     expansion = vocabulary.expand(text)
     terms = expansion.terms
-    if len(drugs) >= 2 and "interaction" not in terms:  # two drugs in one question: how they combine
+    qtype = question_type(text)
+    if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
+        qtype = "comparison"  # "which stays in your body longer, prozac or zoloft"
+    if len(drugs) >= 2 and qtype != "comparison" and "interaction" not in terms:  # two drugs in one question: how they combine
         terms = f"{terms} interaction combined with".strip()
     search_text = lexicon.normalise(text)
     # The aspect: the question with each drug replaced by its class, so class-level notes compete fairly.
@@ -274,7 +278,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_articles = bool(_ARTICLE_WORDS.search(text))
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     return Question(
-        text=text, drugs=drugs, classes=classes, notes=notes, populations=expansion.populations, qtype=question_type(text),
+        text=text, drugs=drugs, classes=classes, notes=notes, populations=expansion.populations, qtype=qtype,
         expansion=terms, search_text=search_text, aspect_text=aspect_text,
         about_articles=about_articles, key_terms=frozenset(key),
         uncovered=tuple(dict.fromkeys(uncovered)), unknown_names=tuple(dict.fromkeys(unknown)), parts=split_parts(text),

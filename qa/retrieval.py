@@ -24,10 +24,10 @@ Mode = Literal["hybrid", "dense", "lexical"]
 
 @dataclass(frozen=True)
 class Query:
-    """One text to search for, with its vector; `weight` scales its share of the fused score."""
+    """One text to search for, with its vector (None: words only); `weight` scales its share of the fused score."""
 
     text: str
-    vector: np.ndarray
+    vector: np.ndarray | None
     weight: float = 1.0
 
 
@@ -63,16 +63,17 @@ class Retriever:
 
     def search(
         self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = (), uncapped: Sequence[str] = (),
-        topic: str = "",
+        topic: str = "", sides: Sequence[tuple[str, str]] = (),
     ) -> list[Passage]:
         """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion,
         `prior_sources` are documents that get a small head start (the notes on the named drugs),
         `uncapped` documents may fill every slot (the article a question asks about), and when none of
-        the passages uses the `topic` word, the few chunks that do are added after them."""
+        the passages uses the `topic` word, the few chunks that do are added after them. `sides` are
+        (name, text) pairs of a comparison: a side no passage is headed by gets its best passage added."""
         n = max(self.settings.candidates, k)
         queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
-        dense = [(q.weight, self.dense(q.vector, n)) for q in queries] if self.mode != "lexical" else []
+        dense = [(q.weight, self.dense(q.vector, n)) for q in queries if q.vector is not None] if self.mode != "lexical" else []
         t1 = time.perf_counter()
         lex = [(q.weight, self.lexical(q.text, n)) for q in queries] if self.mode != "dense" else []
         t2 = time.perf_counter()
@@ -90,13 +91,17 @@ class Retriever:
         kept = self._diverse(ordered, k, set(uncapped))
         if topic and not any(self.mentions(row, topic) for row in kept):
             kept += [row for row in self.lexical(topic, self.settings.per_document) if row not in kept and self.mentions(row, topic)]
+        for name, text in sides:
+            if not any(self.mentions(row, name, heading=True) for row in kept):
+                kept += [row for row in self.lexical(text, n) if row not in kept and self.mentions(row, name, heading=True)][:1]
         t3 = time.perf_counter()
         self.timings = RetrievalTimings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000)
         return [self._passage(row, fused.get(row, 0.0)) for row in kept]
 
-    def mentions(self, row: int, word: str) -> bool:
+    def mentions(self, row: int, word: str, *, heading: bool = False) -> bool:
+        """Does the chunk use the word (in its title or section heading only, with `heading`)?"""
         c = self.index.chunks[row]
-        return stem(word) in content_terms(f"{c.title} {c.section} {c.text}")
+        return stem(word) in content_terms(f"{c.title} {c.section}" if heading else f"{c.title} {c.section} {c.text}")
 
     def _diverse(self, ordered: list[int], k: int, uncapped: set[str]) -> list[int]:
         """Best first, skipping near-duplicates and passages past the per-document cap."""
