@@ -42,6 +42,7 @@ _ANAPHOR = re.compile(
     r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|even so)\b",
     re.I,
 )
+_ALSO = re.compile(r"^\W*(?:[\w'-]+\s+){0,3}(?:also|too|either)\b", re.I)  # "SSRI labels also warn ...": adds to the one before
 _INTRODUCES = re.compile(r"\b(?:has been |have been |is |are )?(?:termed|dubbed|nicknamed)\b|\bthere is (?:this|a) saying\b|\bas follows\b|:\s*$", re.I)
 _WANTS = {
     "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b", re.I),
@@ -229,11 +230,21 @@ class ExtractiveAnswerer:
         for row in rows:
             before, after = self.neighbours(row)
             text = self.index.sentence_text(row)
-            if before is not None and _ANAPHOR.match(text) and before not in out:
+            if before is not None and (_ANAPHOR.match(text) or _ALSO.match(text)) and before not in out:
                 out.append(before)
-            if after is not None and _INTRODUCES.search(text) and after not in out:
+            if after is not None and after not in out and (_INTRODUCES.search(text) or self._story_goes_on(row, after)):
                 out.append(after)
         return out
+
+    def _story_goes_on(self, row: int, after: int) -> bool:
+        """An article's anecdote told over several sentences: the next one, on the same line, starts
+        with "She ...", "It ...", "This ..." and says what happened."""
+        ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
+        chunk = self.index.chunks[ci]
+        if chunk.source_kind == "reference" or not _ANAPHOR.match(self.index.sentence_text(after)):
+            return False
+        between = chunk.text[int(self.index.sentence_rows[row][2]) - chunk.start : int(self.index.sentence_rows[after][1]) - chunk.start]
+        return "\n" not in between
 
     # ------------------------------------------------------------------ composing
     def compose(
