@@ -85,7 +85,6 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._drugs_cache: dict[int, frozenset[str]] = {}
         self._terms_cache: dict[int, frozenset[str]] = {}
-        self._chunk_terms_cache: dict[int, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ sentence facts
     def sentence_drugs(self, row: int) -> frozenset[str]:
@@ -109,13 +108,6 @@ class ExtractiveAnswerer:
         cached = self._terms_cache.get(row)
         if cached is None:
             cached = self._terms_cache[row] = frozenset(content_terms(self.index.sentence_text(row)))
-        return cached
-
-    def chunk_terms(self, ci: int) -> frozenset[str]:
-        cached = self._chunk_terms_cache.get(ci)
-        if cached is None:
-            c = self.index.chunks[ci]
-            cached = self._chunk_terms_cache[ci] = frozenset(content_terms(f"{c.title} {c.section} {c.text}"))
         return cached
 
     def neighbours(self, row: int) -> tuple[int | None, int | None]:
@@ -270,7 +262,7 @@ class ExtractiveAnswerer:
             # The question's most specific word ("lithium", "insulin"): an answer must come from a passage
             # that uses it, and be close enough to the question; otherwise the sources are about something else.
             topic = stem(question.topic)
-            on_topic = [c for c in candidates if topic in self.chunk_terms(c.chunk_index)]
+            on_topic = [c for c in candidates if topic in self.index.chunk_terms(c.chunk_index)]
             if not on_topic or max(c.similarity for c in on_topic) < self.settings.min_relevance:
                 return Draft("no_answer", best_similarity=best_similarity, not_covered=question.topic_phrase)
             candidates = sorted(

@@ -10,6 +10,7 @@ import numpy as np
 from ingest import lexical
 from ingest.lexicon import DrugEntry, Lexicon
 from ingest.store import Generation, IndexUnavailable, VectorStore, read_current
+from ingest.text import content_terms
 from ingest.vocabulary import Entry, Vocabulary
 from qa.settings import Settings
 from qa.types import Chunk
@@ -30,12 +31,21 @@ class LoadedIndex:
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
     chunk_row: dict[str, int] = field(default_factory=dict)
     sentences_of_chunk: list[np.ndarray] = field(default_factory=list)
+    _chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.chunk_row = {c.chunk_id: i for i, c in enumerate(self.chunks)}
         order = np.argsort(self.sentence_rows[:, 0], kind="stable") if len(self.sentence_rows) else np.zeros(0, np.int64)
         bounds = np.searchsorted(self.sentence_rows[order, 0], np.arange(len(self.chunks) + 1)) if len(order) else np.zeros(len(self.chunks) + 1, np.int64)
         self.sentences_of_chunk = [order[bounds[i] : bounds[i + 1]] for i in range(len(self.chunks))]
+
+    def chunk_terms(self, row: int) -> frozenset[str]:
+        """Stems of the content words of a chunk with its title and section heading (cached)."""
+        cached = self._chunk_terms.get(row)
+        if cached is None:
+            c = self.chunks[row]
+            cached = self._chunk_terms[row] = frozenset(content_terms(f"{c.title} {c.section} {c.text}"))
+        return cached
 
     def sentence_text(self, row: int) -> str:
         ci, start, end = (int(x) for x in self.sentence_rows[row])

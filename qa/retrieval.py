@@ -100,8 +100,10 @@ class Retriever:
 
     def mentions(self, row: int, word: str, *, heading: bool = False) -> bool:
         """Does the chunk use the word (in its title or section heading only, with `heading`)?"""
+        if not heading:
+            return stem(word) in self.index.chunk_terms(row)
         c = self.index.chunks[row]
-        return stem(word) in content_terms(f"{c.title} {c.section}" if heading else f"{c.title} {c.section} {c.text}")
+        return stem(word) in content_terms(f"{c.title} {c.section}")
 
     def _diverse(self, ordered: list[int], k: int, uncapped: set[str]) -> list[int]:
         """Best first, skipping near-duplicates and passages past the per-document cap."""
