@@ -1,137 +1,189 @@
-"""The web chat (Gradio). Thin: builds settings, creates one Chatbot, wires the UI to it."""
+"""Entry points: the `ssri-qa` command line (ingest, ask, chat, serve, eval, bench), thin wrappers
+around library calls. `python -m app` is the same command line; nothing in the library imports this."""
 
 from __future__ import annotations
 
 import json
 import os
-import threading
-import time
+import sys
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+
+import typer
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
-os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
-os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import gradio as gr  # noqa: E402
+app = typer.Typer(
+    help="Evidence-aware answers about SSRIs, with verbatim citations.", no_args_is_help=True, add_completion=False,
+    pretty_exceptions_enable=False,  # main() turns unexpected errors into one line; no traceback or locals reach a user
+)
 
-from qa.chatbot import Chatbot  # noqa: E402
-from qa.messages import DISCLAIMER  # noqa: E402
-from qa.render import answer_html, sources_html  # noqa: E402
-from qa.settings import Settings  # noqa: E402
-from qa.types import Answer  # noqa: E402
-
-EXAMPLES = [
-    "What is Lexapro?",
-    "What are the symptoms of stopping an SSRI suddenly?",
-    "Is depression caused by low serotonin?",
-    "Are SSRIs safe in overdose?",
-    "Why is paroxetine rarely used as a first choice?",
-]
-
-STATIC = Path(__file__).resolve().parent / "qa" / "static"
-_feedback_lock = threading.Lock()
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 
 
-def record_feedback(path: Path, data_dir: Path, entry: dict[str, Any]) -> None:
-    """Append one feedback line; refuse paths outside the data folder."""
-    if not path.resolve().is_relative_to(data_dir.resolve()):
-        raise ValueError(f"feedback path {path} is outside the data folder {data_dir}")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with _feedback_lock, path.open("a", encoding="utf-8") as fh:
-        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+def build_settings(**overrides: Any) -> Any:
+    """The only place the CLI builds settings: environment first, then flags, all validated
+    the same way (`--backend bogus` is refused like SSRI_QA_ANSWER__BACKEND=bogus)."""
+    from pydantic import ValidationError
+
+    from ingest.settings import Settings
+
+    nested: dict[str, Any] = {}
+    for path, value in overrides.items():
+        if value is not None:
+            section, _, field = path.partition(".")
+            if field:
+                nested.setdefault(section, {})[field] = value
+            else:
+                nested[section] = value
+    try:
+        return Settings(**nested)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        fail(f"invalid settings: {'.'.join(str(x) for x in error['loc'])}: {error['msg']}")
 
 
-def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
-    def respond(message: str, messages: list[dict[str, Any]], records: list[dict[str, Any]]):  # noqa: ANN202
-        # The plain question/answer text of this session's earlier turns (the chat shows HTML).
-        history = [{"role": role, "content": r[key]} for r in records or [] for role, key in (("user", "question"), ("assistant", "answer"))]
-        user = {"role": "user", "content": _escape_user(message)}
-        shown = [*(messages or []), user]
-        answer: Answer | None = None
-        text = ""
-        for piece in bot.stream(message, history):
-            if isinstance(piece, Answer):
-                answer = piece
-                break
-            text += piece
-            partial = Answer("answer", text, [], DISCLAIMER)
-            yield "", [*shown, {"role": "assistant", "content": answer_html(partial, text)}], gr.update(), records
-        assert answer is not None
-        reply = {"role": "assistant", "content": answer_html(answer)}
-        record = {"question": message, "answer": answer.text, "kind": answer.kind, "citations": [f"{c.source_id}#{c.chunk_id}" for c in answer.citations]}
-        yield "", [*shown, reply], sources_html(answer), [*records, record]
-
-    def on_feedback(data: gr.LikeData, records: list[dict[str, Any]]) -> None:
-        position = data.index if isinstance(data.index, int) else data.index[0]
-        assistant_number = position // 2
-        if 0 <= assistant_number < len(records):
-            entry = {"time": time.time(), "liked": bool(data.liked), **records[assistant_number]}
-            record_feedback(settings.app.feedback_path, settings.data_dir, entry)
-
-    def ask_api(question: str, history: list[dict[str, str]] | None = None) -> dict[str, Any]:
-        from qa.cli import answer_json
-
-        return answer_json(bot.ask(question, history or []))
-
-    with gr.Blocks(title="SSRI Q&A — answers with sources") as demo:
-        gr.HTML(f'<div id="disclaimer-banner" role="note">⚕️ {DISCLAIMER}</div>')
-        with gr.Row(equal_height=False, elem_id="main-row"):
-            with gr.Column(scale=3, min_width=300):
-                chat = gr.Chatbot(
-                    elem_id="chat", height=560, label="Conversation", feedback_options=("Like", "Dislike"),
-                    sanitize_html=True, render_markdown=True, placeholder="Ask a question about SSRIs. Answers quote their sources.",
-                )
-                with gr.Row():
-                    box = gr.Textbox(elem_id="question", placeholder="e.g. What is escitalopram?", show_label=False, scale=5, max_lines=4, autofocus=True)
-                    send = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=80)
-                new = gr.Button("New conversation", elem_id="new-conversation", size="sm")
-                gr.Examples(EXAMPLES, inputs=box, label="Try one of these")
-            with gr.Column(scale=2, min_width=280):
-                gr.Markdown("### Sources")
-                sources = gr.HTML(sources_html(None), elem_id="sources-panel")
-        records = gr.State([])
-        outputs = [box, chat, sources, records]
-        box.submit(respond, [box, chat, records], outputs, api_name="chat")
-        send.click(respond, [box, chat, records], outputs, api_visibility="private")
-        new.click(lambda: ("", [], sources_html(None), []), None, outputs, api_visibility="private")
-        chat.like(on_feedback, [records], None, api_visibility="private")
-        gr.api(ask_api, api_name="ask")
-    return demo
+def fail(message: str, code: int = 2) -> None:
+    typer.secho(f"error: {message}", fg=typer.colors.RED, err=True)
+    raise typer.Exit(code)
 
 
-def _escape_user(message: str) -> str:
-    import html
+@app.command()
+def ingest(
+    as_json: JsonFlag = False,
+    strict: Annotated[bool, typer.Option(help="Fail on the first bad corpus file instead of skipping it.")] = False,
+    corpus: Annotated[Path | None, typer.Option(help="Corpus folder.")] = None,
+    index: Annotated[Path | None, typer.Option(help="Index folder.")] = None,
+) -> None:
+    """Chunk, embed and store the corpus (incremental: unchanged chunks are not re-embedded)."""
+    from ingest.documents import DocumentError
+    from ingest.embedding import ModelIntegrityError
+    from ingest.pipeline import ingest as run_ingest
+    from ingest.store import IndexUnavailable
 
-    return html.escape(message, quote=False)
+    settings = build_settings(**{"corpus.strict": strict or None, "corpus.path": corpus, "index.path": index})
+    bar: dict[str, Any] = {}
 
+    def progress(stage: str, done: int, total: int) -> None:
+        if as_json or not sys.stderr.isatty():
+            return
+        from tqdm import tqdm
 
-def launch(settings: Settings | None = None, *, block: bool = True, bot: Chatbot | None = None) -> gr.Blocks:
-    settings = settings or Settings()
-    bot = bot or Chatbot(settings)
-    demo = build_ui(bot, settings)
-    auth = None
-    if settings.app.auth_user and settings.app.auth_password:
-        auth = (settings.app.auth_user, settings.app.auth_password.get_secret_value())
-    demo.queue(default_concurrency_limit=settings.app.concurrency_limit, max_size=256)
-    demo.launch(
-        server_name=settings.app.host,
-        server_port=settings.app.port,
-        share=False,
-        auth=auth,
-        allowed_paths=[],
-        blocked_paths=[str(settings.data_dir), str(settings.corpus.path)],
-        show_error=False,
-        prevent_thread_lock=not block,
-        footer_links=["api"],
-        css=(STATIC / "app.css").read_text(encoding="utf-8"),
-        head=f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
-        theme=gr.themes.Soft(),
-        quiet=True,
+        if stage not in bar:
+            bar[stage] = tqdm(total=total, desc=stage, unit="text", file=sys.stderr)
+        bar[stage].n = done
+        bar[stage].refresh()
+
+    try:
+        report = run_ingest(settings, progress=progress)
+    except (DocumentError, IndexUnavailable, ModelIntegrityError, FileNotFoundError, ValueError) as exc:
+        fail(str(exc))
+    finally:
+        for b in bar.values():
+            b.close()
+    if as_json:
+        typer.echo(json.dumps(report.as_dict()))
+        return
+    typer.echo(
+        f"{report.documents} documents, {report.chunks} chunks: embedded {report.embedded}, deleted {report.deleted}"
+        f"{' (unchanged)' if report.unchanged else ''} in {report.seconds:.2f}s"
     )
-    return demo
+    for skipped in report.skipped_files:
+        typer.secho(f"skipped {skipped['path']}: {skipped['reason']}", fg=typer.colors.YELLOW, err=True)
+
+
+def _open_bot(settings: Any) -> Any:
+    from ingest.documents import DocumentError
+    from ingest.embedding import ModelIntegrityError
+    from ingest.store import IndexUnavailable
+    from qa.chatbot import Chatbot
+
+    try:
+        return Chatbot(settings)
+    except (IndexUnavailable, ModelIntegrityError, DocumentError, FileNotFoundError) as exc:
+        fail(str(exc))
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="Your question, in quotes.")],
+    as_json: JsonFlag = False,
+    backend: Annotated[str | None, typer.Option(help="extractive, ollama or openai.")] = None,
+) -> None:
+    """Answer one question."""
+    bot = _open_bot(build_settings(**{"answer.backend": backend}))
+    answer = bot.ask(question)
+    typer.echo(json.dumps(answer.to_json(), ensure_ascii=False) if as_json else str(answer))
+
+
+@app.command()
+def chat(backend: Annotated[str | None, typer.Option(help="extractive, ollama or openai.")] = None) -> None:
+    """A conversation in the terminal; follow-up questions use the history. Ctrl-D or 'quit' ends it."""
+    bot = _open_bot(build_settings(**{"answer.backend": backend}))
+    history: list[dict[str, str]] = []
+    typer.echo("Ask about SSRIs (type 'quit' to leave).")
+    while True:
+        try:
+            question = input("\nyou> ")
+        except (EOFError, KeyboardInterrupt):
+            typer.echo("")
+            break
+        if question.strip().lower() in {"quit", "exit", ":q"}:
+            break
+        answer = bot.ask(question, history)
+        typer.echo(f"\n{answer}")
+        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (default 127.0.0.1).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default 7860).")] = None,
+) -> None:
+    """Start the web chat."""
+    from qa.web import launch
+
+    settings = build_settings(**{"app.host": host, "app.port": port})
+    launch(settings, bot=_open_bot(settings))
+
+
+@app.command(name="eval")
+def evaluate(
+    split: Annotated[str, typer.Option(help="dev, test or all.")] = "test",
+    compare: Annotated[str | None, typer.Option(help="Comma-separated configurations, e.g. naive,shipped.")] = None,
+    as_json: JsonFlag = False,
+    out: Annotated[Path | None, typer.Option(help="Report folder (default data/reports).")] = None,
+) -> None:
+    """Run the evaluation suite; exit 1 when a metric falls below its threshold."""
+    from eval.runner import run_cli
+
+    code = run_cli(build_settings(), split=split, compare=compare, as_json=as_json, out=out)
+    raise typer.Exit(code)
+
+
+@app.command()
+def bench(quick: Annotated[bool, typer.Option(help="Smoke run in under a minute.")] = False, as_json: JsonFlag = False) -> None:
+    """Measure cold start, latency per stage, ingest throughput, memory and scale."""
+    from eval.bench import run_cli as bench_cli
+
+    raise typer.Exit(bench_cli(build_settings(), quick=quick, as_json=as_json))
+
+
+def main() -> None:
+    """Console entry point: expected failures exit 2 with a message (see `fail`); anything
+    unexpected exits 1 with one line, and the traceback only when SSRI_QA_DEBUG=1."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        raise SystemExit(130) from None
+    except Exception as exc:
+        if os.environ.get("SSRI_QA_DEBUG") == "1":
+            raise
+        typer.secho(f"error: unexpected {exc.__class__.__name__}: {exc}. Set SSRI_QA_DEBUG=1 to see the details.", fg=typer.colors.RED, err=True)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":
-    launch()
+    main()

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.runner import _pct
-from qa.settings import Settings
+from ingest.settings import Settings
 
 TARGETS = {"ask_p95_ms": 50.0, "ask_p95_ms_100k": 150.0, "cold_start_s": 3.0, "noop_reingest_s": 1.0}
 SCALE_SIZES = (1_000, 10_000, 100_000)

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from qa.settings import Settings
+from ingest.settings import Settings
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
 _QUOTED = re.compile(r"“[^”]*”")

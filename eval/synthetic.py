@@ -12,9 +12,12 @@ from __future__ import annotations
 import random
 import re
 import shutil
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from ingest.text import sentences as split_sentences
 
 SYNONYMS = {
     "people": ["patients", "individuals", "adults"],
@@ -30,8 +33,13 @@ SYNONYMS = {
     "because": ["since", "as"],
     "shows": ["indicates", "suggests"],
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
 _WORD = re.compile(r"\b[a-z]+\b")
+
+
+@lru_cache(maxsize=4096)
+def _sentences_of(paragraph: str) -> tuple[str, ...]:
+    """Every variant perturbs the same original paragraphs: split each once."""
+    return tuple(paragraph[a:b] for a, b in split_sentences(paragraph))
 
 
 def perturb(body: str, rng: random.Random) -> str:
@@ -41,7 +49,7 @@ def perturb(body: str, rng: random.Random) -> str:
         if not paragraph.strip() or paragraph.startswith(("#", "- ", "* ")):
             out.append(paragraph)
             continue
-        sentences = _SENTENCE_END.split(paragraph)
+        sentences = list(_sentences_of(paragraph))
         rng.shuffle(sentences)
         if len(sentences) > 2 and rng.random() < 0.3:
             sentences.pop(rng.randrange(len(sentences)))

@@ -11,13 +11,11 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-
-import pysbd
 
 from ingest.documents import Document
-from qa.settings import ChunkingSettings
-from qa.types import Chunk
+from ingest.settings import ChunkingSettings
+from ingest.text import sentences
+from ingest.types import Chunk
 
 _MARKDOWN_HEADING = re.compile(r"^#{1,6}\s+(.*\S)\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s+")
@@ -38,27 +36,9 @@ class Block:
     bullet: bool
 
 
-@lru_cache(maxsize=1)
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
-
-
 def sentence_spans(text: str, start: int, end: int) -> list[Span]:
     """Sentence spans (absolute offsets, whitespace trimmed) inside text[start:end]."""
-    piece = text[start:end]
-    spans: list[Span] = []
-    cursor = 0
-    for seg in _segmenter().segment(piece):
-        # pysbd reports each sentence's text; locate it from the cursor so offsets stay exact.
-        sentence = seg.sent.strip()
-        if not sentence:
-            continue
-        found = piece.find(sentence, cursor)
-        if found < 0:
-            continue
-        spans.append(Span(start + found, start + found + len(sentence)))
-        cursor = found + len(sentence)
-    return spans or [Span(start, end)]
+    return [Span(a, b) for a, b in sentences(text, start, end)] or [Span(start, end)]
 
 
 def is_plain_heading(line: str, next_line: str | None) -> bool:

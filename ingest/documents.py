@@ -17,7 +17,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from ingest.sources import ID_PATTERN, SourceRegistry, scan_registry
-from qa.types import SourceKind
+from ingest.types import SourceKind
 
 DOCUMENT_GLOBS = ("articles/*.md", "articles/*.txt", "references/*.md")
 SOURCES_DIR = "sources"  # the sources registry: <corpus>/sources/*.yaml

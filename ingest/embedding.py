@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from qa.settings import EmbeddingSettings
+from ingest.settings import EmbeddingSettings
 
 MODEL_FILE = "model.safetensors"
 

@@ -6,7 +6,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import bm25s
-import numpy as np
 import Stemmer
 
 
@@ -41,10 +40,3 @@ def search(index: bm25s.BM25, query: str, n: int) -> list[tuple[int, float]]:
     n = min(n, index.scores["num_docs"])
     rows, scores = index.retrieve([tokens], k=n, show_progress=False, n_threads=1)
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
-
-
-def scores_for(index: bm25s.BM25, query: str) -> np.ndarray:
-    tokens = [t for t in tokenize([query])[0] if t in index.vocab_dict]
-    if not tokens:
-        return np.zeros(index.scores["num_docs"], dtype=np.float32)
-    return index.get_scores(tokens)

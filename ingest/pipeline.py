@@ -23,6 +23,7 @@ from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
 from ingest.documents import Document, DocumentError, scan_corpus
 from ingest.embedding import Embedder, make_embedder
 from ingest.lexicon import Lexicon, LexiconError, load_lexicon
+from ingest.settings import Settings
 from ingest.store import (
     MANIFEST,
     Generation,
@@ -32,9 +33,8 @@ from ingest.store import (
     write_generation,
     writer_lock,
 )
+from ingest.types import Chunk
 from ingest.vocabulary import VocabularyError, read_entries
-from qa.settings import Settings
-from qa.types import Chunk
 
 MANIFEST_VERSION = 1
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
@@ -203,7 +203,7 @@ def ingest(
                 progress("embed chunks", report.embedded, len(missing))
 
         sentence_rows, sentence_vectors, report.sentences_embedded = _sentences(chunks, documents, current, embedder, progress)
-        chunk_vectors = _chunk_vectors(chunks, vectors, current)
+        chunk_vectors = _chunk_vectors(chunks, vectors)
         claim_vectors = embedder.embed([claim_text(c) for c in claims]) if claims else np.zeros((0, chunk_vectors.shape[1]), np.float32)
 
         lexicon = Lexicon([]) if not drugs else _lexicon_from(drugs)
@@ -298,7 +298,7 @@ def _sentences(
     return rows, matrix, len(todo_text)
 
 
-def _chunk_vectors(chunks: list[Chunk], vectors: VectorStore, previous: Generation | None) -> np.ndarray:
+def _chunk_vectors(chunks: list[Chunk], vectors: VectorStore) -> np.ndarray:
     """Chunk vectors in manifest order (used for near-duplicate removal), read back from Chroma."""
     ids = [c.chunk_id for c in chunks]
     found: dict[str, np.ndarray] = {}

@@ -25,7 +25,7 @@ from urllib.parse import urlparse
 
 import numpy as np
 
-from qa.settings import IndexSettings
+from ingest.settings import IndexSettings
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

@@ -1,10 +1,12 @@
-"""Words, stems and stopwords: the one tokeniser that ingest (BM25) and answering share."""
+"""Words, stems, stopwords and sentences: the one tokeniser and the one sentence splitter (pysbd)
+that ingest (BM25, chunking) and answering share."""
 
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 
+import pysbd
 import Stemmer
 
 WORD = re.compile(r"(?u)\b\w\w+\b")  # the token pattern bm25s uses
@@ -35,3 +37,25 @@ def content_terms(text: str) -> set[str]:
     """Stems of the words that carry meaning (stopwords and one-letter words dropped)."""
     kept = [w for w in words(text) if w not in STOPWORDS]
     return set(stemmer().stemWords(kept))
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """(start, end) offsets of the sentences in text[start:end], whitespace trimmed."""
+    end = len(text) if end is None else end
+    piece = text[start:end]
+    out: list[tuple[int, int]] = []
+    cursor = 0
+    for seg in _segmenter().segment(piece) if piece.strip() else ():
+        # pysbd reports each sentence's text; find it from the cursor so offsets stay exact.
+        sentence = seg.sent.strip()
+        found = piece.find(sentence, cursor) if sentence else -1
+        if found < 0:
+            continue
+        out.append((start + found, start + found + len(sentence)))
+        cursor = found + len(sentence)
+    return out

@@ -10,20 +10,20 @@ from qa.messages import DISCLAIMER
 from qa.types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
+    from ingest.settings import Settings
     from qa.chatbot import Chatbot
-    from qa.settings import Settings
 
 __all__ = ["DISCLAIMER", "Answer", "Chatbot", "Citation", "Passage", "Settings"]
 
 
 def __getattr__(name: str) -> Any:
-    # Imported lazily so `import qa` stays cheap and ingest can use qa.settings/qa.types.
+    # Imported lazily so `import qa` stays cheap and ingest can use ingest.settings/qa.types.
     if name == "Chatbot":
         from qa.chatbot import Chatbot
 
         return Chatbot
     if name == "Settings":
-        from qa.settings import Settings
+        from ingest.settings import Settings
 
         return Settings
     raise AttributeError(name)

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ingest.settings import AnswerSettings
 from ingest.text import content_terms, stem
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.question import Question
-from qa.settings import AnswerSettings
 from qa.types import Passage
 
 LEXICAL_WEIGHT = 0.20

@@ -9,7 +9,6 @@ disputed claims → the fixed disclaimer. Errors become a clear message, never a
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections.abc import Iterator
@@ -19,17 +18,18 @@ from typing import Any
 import numpy as np
 
 from ingest.embedding import Embedder, make_embedder
-from ingest.store import IndexUnavailable, VectorStore
+from ingest.settings import Settings
+from ingest.store import VectorStore
+from ingest.text import sentences
 from qa import messages
 from qa.answer import ExtractiveAnswerer
 from qa.citations import CitationBook
 from qa.conversation import clean_history, clean_text, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
-from qa.index import LoadedIndex, open_index
+from qa.index import LoadedIndex, ensure_index
 from qa.question import Question, analyse, corpus_words, english, is_everyday
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
-from qa.settings import Settings
 from qa.types import Answer, Passage
 
 log = logging.getLogger("ssri_qa")
@@ -52,20 +52,14 @@ class Chatbot:
         *,
         embedder: Embedder | None = None,
         generator: Any = None,
+        index: LoadedIndex | None = None,
         retrieval_mode: Mode = "hybrid",
         use_vector_store: bool = True,
     ) -> None:
         self.settings = settings or Settings()
         self.embedder = embedder or make_query_embedder(self.settings)
-        index = open_index(self.settings)
-        if index is None:
-            from ingest.pipeline import ingest
-
-            ingest(self.settings, embedder=embedder)
-            index = open_index(self.settings)
-        if index is None:
-            raise IndexUnavailable(f"no index at {self.settings.index.path}; run `ssri-qa ingest`")
-        self.index: LoadedIndex = index
+        self.index: LoadedIndex = index or ensure_index(self.settings, embedder)
+        index = self.index
         store = VectorStore(self.settings.index, index.generation.manifest["collection"]) if use_vector_store else None
         self.retriever = Retriever(index, store, self.settings.retrieval, retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.settings.answer)
@@ -97,14 +91,20 @@ class Chatbot:
             return self._ask(question, history)
         except Exception:  # the user sees a calm message; the log keeps the details
             log.exception("answering failed")
-            return Answer("no_answer", messages.ERROR_MESSAGE, [], messages.DISCLAIMER, question=str(question)[:200])
+            return Answer("error", messages.ERROR_MESSAGE, [], messages.DISCLAIMER, question=str(question)[:200])
 
     def stream(self, question: Any, history: Any = None) -> Iterator[str | Answer]:
-        """Yield the answer text piece by piece as it is composed, then the final Answer."""
+        """The answer sentence by sentence, then the Answer itself. The extractive answerer composes a
+        whole answer in one step of a few milliseconds, so this does not stream while composing: it
+        splits the finished text (the pieces join back to exactly `answer.text`) for a chat that
+        shows text as it arrives."""
         answer = self.ask(question, history)
-        pieces = re.split(r"(?<=[.!?”\]])\s+", answer.text)
-        for i, piece in enumerate(pieces):
-            yield piece if i == len(pieces) - 1 else piece + " "
+        ends = [end for _, end in sentences(answer.text)]
+        cut = 0
+        for end in ends[:-1]:
+            yield answer.text[cut:end]
+            cut = end
+        yield answer.text[cut:]
         yield answer
 
     def standalone(self, question: str, history: list[dict[str, str]]) -> str:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ingest.types import Chunk
 from qa.index import LoadedIndex
-from qa.types import Chunk, Citation
+from qa.types import Citation
 
 
 class CitationBook:

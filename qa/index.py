@@ -9,11 +9,11 @@ import numpy as np
 
 from ingest import lexical
 from ingest.lexicon import DrugEntry, Lexicon
-from ingest.store import Generation, IndexUnavailable, VectorStore, read_current
+from ingest.settings import Settings
+from ingest.store import Generation, IndexUnavailable, read_current
 from ingest.text import content_terms
+from ingest.types import Chunk
 from ingest.vocabulary import Entry, Vocabulary
-from qa.settings import Settings
-from qa.types import Chunk
 
 
 @dataclass
@@ -80,5 +80,15 @@ def open_index(settings: Settings) -> LoadedIndex | None:
     return index
 
 
-def open_vector_store(settings: Settings, index: LoadedIndex) -> VectorStore:
-    return VectorStore(settings.index, index.generation.manifest["collection"])
+def ensure_index(settings: Settings, embedder: Any = None) -> LoadedIndex:
+    """The one way to get an index to answer from: the current generation, built first by the
+    ingest pipeline when there is none yet (a fresh checkout), so `Chatbot()` works out of the box."""
+    index = open_index(settings)
+    if index is None:
+        from ingest.pipeline import ingest
+
+        ingest(settings, embedder=embedder)
+        index = open_index(settings)
+    if index is None:
+        raise IndexUnavailable(f"no index at {settings.index.path}; run `ssri-qa ingest`")
+    return index

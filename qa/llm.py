@@ -12,17 +12,16 @@ import logging
 import re
 from typing import Any
 
-from ingest.text import content_terms
+from ingest.settings import Settings
+from ingest.text import content_terms, sentences
 from qa.answer import Draft
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.messages import REWRITE_PROMPT, SYSTEM_PROMPT, USER_PROMPT
-from qa.settings import Settings
 from qa.types import Passage, kind_label
 
 log = logging.getLogger("ssri_qa.llm")
 _MARKER = re.compile(r"\[(\d{1,2})\]")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
 
 
 def make_chat_model(settings: Settings) -> Any:
@@ -77,7 +76,7 @@ class LLMGenerator:
             return Draft("no_answer"), book
         kept: list[str] = []
         used: list[tuple[str, int, int]] = []
-        for sentence in (s.strip() for s in _SENTENCE.split(reply) if s.strip()):
+        for sentence in (reply[a:b] for a, b in sentences(reply)):
             markers = [int(n) for n in _MARKER.findall(sentence)]
             if not markers or any(not 1 <= n <= len(passages) for n in markers):
                 continue  # uncited or invented citation: dropped

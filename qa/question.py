@@ -318,7 +318,7 @@ def _uncovered_parts(question: str, missing: set[str], corpus: CorpusWords) -> t
 
 
 def _last_question(text: str) -> str:
-    clauses = [c for c in re.split(r"(?<=[.!])\s+", text.strip()) if c.strip()]
+    clauses = [c for c in re.split(r"(?<=[.!:])\s+", text.strip()) if c.strip()]
     return clauses[-1] if clauses else text
 
 

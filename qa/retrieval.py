@@ -13,10 +13,10 @@ from typing import Literal
 import numpy as np
 
 from ingest import lexical
+from ingest.settings import RetrievalSettings
 from ingest.store import VectorStore
 from ingest.text import content_terms, stem
 from qa.index import LoadedIndex
-from qa.settings import RetrievalSettings
 from qa.types import Passage
 
 Mode = Literal["hybrid", "dense", "lexical"]

@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
-SourceKind = Literal["anecdote", "opinion", "reference"]
-AnswerKind = Literal["answer", "no_answer", "crisis"]
+from ingest.types import SourceKind
+
+AnswerKind = Literal["answer", "no_answer", "crisis", "error"]  # error: an internal failure, told calmly
 
 
-@dataclass(frozen=True)
-class Chunk:
-    """A piece of one corpus file; `text == file_text[start:end]` exactly."""
-
-    chunk_id: str
-    source_id: str
-    title: str
-    section: str
-    source_kind: SourceKind
-    url: str
-    path: str  # corpus-relative path of the file
-    start: int  # character offsets into the whole file text (front matter included)
-    end: int
-    text: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +42,13 @@ class Citation:
     sources: tuple[str, ...] = ()  # for references: the works the note cites
     disputed: bool = False
 
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        # Named corpus_path, not path: gradio_client would treat a {"path": ...} dict as a file to download.
+        data["corpus_path"] = data.pop("path")
+        data["sources"] = list(data["sources"])
+        return data
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -65,6 +59,17 @@ class Answer:
     disputes: list[str] = field(default_factory=list)  # claim ids flagged in this answer
     question: str = ""
     standalone_question: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer as plain JSON data (`ask --json`, the web API)."""
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "citations": [c.to_json() for c in self.citations],
+            "disclaimer": self.disclaimer,
+            "disputes": list(self.disputes),
+            "standalone_question": self.standalone_question,
+        }
 
     def __str__(self) -> str:
         parts = [self.text]

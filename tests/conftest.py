@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,18 +21,38 @@ REAL_CORPUS = ROOT / "corpus"
 ARTIFACTS = ROOT / "test-artifacts"
 
 _real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
 
 
 def _guarded_connect(self: socket.socket, address: object) -> object:
-    host = address[0] if isinstance(address, tuple) else str(address)
-    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost", "0.0.0.0"):
-        raise RuntimeError(f"test tried to reach the network: {address!r}")
+    _guarded_connect_check(self, address)
     return _real_connect(self, address)
 
 
+def _guarded_connect_ex(self: socket.socket, address: object) -> int:
+    _guarded_connect_check(self, address)
+    return _real_connect_ex(self, address)
+
+
+def _guarded_connect_check(self: socket.socket, address: object) -> None:
+    host = address[0] if isinstance(address, tuple) else str(address)
+    if self.family in (socket.AF_INET, socket.AF_INET6) and host not in ("127.0.0.1", "::1", "localhost", "0.0.0.0"):
+        raise RuntimeError(f"test tried to reach the network: {address!r}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def closed_network() -> Iterator[None]:
+    """Installed once for the session with its own MonkeyPatch, so a test's `monkeypatch.undo()`
+    cannot reopen the network."""
+    guard = pytest.MonkeyPatch()
+    guard.setattr(socket.socket, "connect", _guarded_connect)
+    guard.setattr(socket.socket, "connect_ex", _guarded_connect_ex)
+    yield
+    guard.undo()
+
+
 @pytest.fixture(autouse=True)
-def closed_network(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(socket.socket, "connect", _guarded_connect)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for var in list(os.environ):
         if var.startswith("SSRI_QA_") and not var.startswith("SSRI_QA_TEST_"):
             monkeypatch.delenv(var)
@@ -54,7 +75,7 @@ def child_env(extra: dict[str, str], *, pythonpath: bool = True) -> dict[str, st
 
 
 def make_settings(tmp_path: Path, corpus: Path, backend: str = "fake", **extra: object):
-    from qa.settings import Settings
+    from ingest.settings import Settings
 
     settings = Settings(data_dir=tmp_path / "data")
     settings.corpus.path = corpus

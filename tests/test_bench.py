@@ -14,7 +14,7 @@ from eval.bench import run_cli
 from eval.synthetic import build_corpus
 from ingest.chunking import chunk_document
 from ingest.documents import scan_corpus
-from qa.settings import ChunkingSettings
+from ingest.settings import ChunkingSettings
 from tests.conftest import REAL_CORPUS
 
 

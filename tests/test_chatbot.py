@@ -43,8 +43,9 @@ def test_chatbot_builds_a_missing_index_and_answers(bot: Chatbot, fake_settings)
 def test_every_marker_resolves_and_every_quote_is_verbatim(bot: Chatbot, fake_settings) -> None:
     import re
 
-    for q in ["What is Prozac?", "Are SSRIs safe in overdose?", "Tell me about sertraline side effects", "escitalopram experience"]:
+    for q in ["What is Prozac?", "Are SSRIs safe in overdose?", "Tell me about sertraline side effects", "what did the author feel on escitalopram"]:
         answer = bot.ask(q)
+        assert answer.kind == "answer" and answer.citations, (q, answer.text)  # no citations at all would pass vacuously
         numbers = {c.n for c in answer.citations}
         assert {int(n) for n in re.findall(r"\[(\d+)\]", answer.text)} <= numbers
         for c in answer.citations:
@@ -90,6 +91,7 @@ def test_personal_decision_gets_general_facts_and_prescriber_note(bot: Chatbot) 
 @pytest.mark.parametrize("question", INJECTIONS)
 def test_prompt_injection_cannot_remove_the_disclaimer(bot: Chatbot, question: str) -> None:
     answer = bot.ask(question)
+    assert answer.kind == "answer" and answer.citations, answer.text  # the question inside the injection is still answered
     assert answer.disclaimer == DISCLAIMER
     assert str(answer).rstrip().endswith(f"*{DISCLAIMER}*")
 
@@ -108,6 +110,7 @@ def test_bad_questions_get_a_clear_message_never_an_exception(bot: Chatbot, bad:
                                       [["old", "pairs"]], [{"role": "user", "content": {"text": "about Prozac"}}]])
 def test_malformed_history_is_tolerated(bot: Chatbot, history: object) -> None:
     answer = bot.ask("What is its half-life?", history=history)
+    assert answer.kind == "answer" and answer.citations, answer.text  # bad turns are dropped, the question answered
     assert answer.disclaimer == DISCLAIMER
 
 
@@ -120,9 +123,9 @@ def test_follow_up_uses_the_drug_under_discussion(bot: Chatbot) -> None:
 
 
 def test_stream_yields_text_then_the_same_answer(bot: Chatbot) -> None:
-    pieces = list(bot.stream("What is the half-life of fluoxetine?"))
+    pieces = list(bot.stream("Are SSRIs safe in overdose?"))
     final = pieces[-1]
-    assert isinstance(final, Answer)
+    assert isinstance(final, Answer) and final.kind == "answer" and final.citations
     assert all(isinstance(p, str) for p in pieces[:-1]) and len(pieces) > 2
     assert "".join(pieces[:-1]) == final.text
 
@@ -133,7 +136,8 @@ def test_an_internal_failure_becomes_a_calm_message(bot: Chatbot, monkeypatch: p
 
     monkeypatch.setattr(bot.retriever, "search", boom)
     answer = bot.ask("What is fluoxetine?")
-    assert answer.kind == "no_answer" and "nothing was lost" in answer.text and answer.disclaimer == DISCLAIMER
+    assert answer.kind == "error" and "nothing was lost" in answer.text and answer.disclaimer == DISCLAIMER
+    assert answer.citations == [] and "disk on fire" not in answer.text  # the details stay in the log
 
 
 def test_concurrent_asks_on_one_chatbot_are_safe(bot: Chatbot) -> None:
@@ -143,6 +147,7 @@ def test_concurrent_asks_on_one_chatbot_are_safe(bot: Chatbot) -> None:
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(bot.ask, questions))
     expected = [bot.ask(q) for q in questions[:4]]
+    assert [a.kind for a in expected] == ["answer", "answer", "answer", "crisis"]
     for i, answer in enumerate(answers):
         assert answer.text == expected[i % 4].text
 

@@ -104,10 +104,10 @@ def test_cli_uses_the_short_url_variable(tmp_path: Path, test_corpus: Path, chro
                      "SSRI_QA_ANSWER__MIN_RELEVANCE": "0.05", "SSRI_QA_DATA_DIR": str(tmp_path)})
     reports = []
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-m", "qa.cli", "ingest", "--json"], env=env, capture_output=True, timeout=180)
+        done = subprocess.run([sys.executable, "-m", "app", "ingest", "--json"], env=env, capture_output=True, timeout=180)
         assert done.returncode == 0, done.stderr[-2000:]
         reports.append(json.loads(done.stdout))
     assert reports[0]["embedded"] > 0 and reports[1]["embedded"] == 0
-    done = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "--json", "What is the half-life of fluoxetine?"], env=env, capture_output=True, timeout=180)
+    done = subprocess.run([sys.executable, "-m", "app", "ask", "--json", "What is the half-life of fluoxetine?"], env=env, capture_output=True, timeout=180)
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["kind"] == "answer"

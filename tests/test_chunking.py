@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 
 from ingest.chunking import blocks, chunk_document, chunk_sentences
 from ingest.documents import Document, load_document
-from qa.settings import ChunkingSettings
+from ingest.settings import ChunkingSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 

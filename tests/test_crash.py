@@ -22,8 +22,8 @@ import pytest
 from eval.synthetic import build_corpus
 from ingest.chunking import chunk_document
 from ingest.documents import scan_corpus
+from ingest.settings import ChunkingSettings
 from ingest.store import read_current
-from qa.settings import ChunkingSettings
 from tests.conftest import REAL_CORPUS, child_env
 
 pytestmark = pytest.mark.slow
@@ -41,7 +41,7 @@ def _env(corpus: Path, index: Path) -> dict[str, str]:
 
 
 def _ingest(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "qa.cli", "ingest", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen([sys.executable, "-m", "app", "ingest", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
 
 
 def _expected_ids(corpus: Path) -> set[str]:
@@ -61,7 +61,7 @@ def _live_ids(index: Path) -> set[str]:
 
 
 def _ask(env: dict[str, str], question: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "qa.cli", "ask", "--json", question], env=env, capture_output=True, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "app", "ask", "--json", question], env=env, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     return json.loads(done.stdout)
 

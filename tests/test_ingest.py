@@ -89,7 +89,7 @@ def test_generation_has_bm25_and_sentence_vectors(fake_settings) -> None:
 def test_cli_ingest_json_twice_reports_zero_embedded(tmp_path: Path, test_corpus: Path) -> None:
     env = {"SSRI_QA_EMBEDDING__BACKEND": "fake", "SSRI_QA_CORPUS__PATH": str(test_corpus),
            "SSRI_QA_INDEX__PATH": str(tmp_path / "index"), "SSRI_QA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
-    runs = [subprocess.run([sys.executable, "-m", "qa.cli", "ingest", "--json"], env=env, capture_output=True, text=True, timeout=120) for _ in range(2)]
+    runs = [subprocess.run([sys.executable, "-m", "app", "ingest", "--json"], env=env, capture_output=True, text=True, timeout=120) for _ in range(2)]
     reports = [json.loads(r.stdout) for r in runs]
     for key in ["documents", "chunks", "embedded", "deleted", "skipped_files", "seconds"]:
         assert key in reports[0]

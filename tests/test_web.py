@@ -17,7 +17,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 def serve_corpus(tmp: Path, source: Path) -> Iterator[dict]:
     """The web app on a free loopback port over a copy of `source`, indexed with the fake embedder."""
-    import app
+    from qa import web
     from qa.chatbot import Chatbot
     from tests.conftest import make_settings
 
@@ -26,7 +26,7 @@ def serve_corpus(tmp: Path, source: Path) -> Iterator[dict]:
     settings = make_settings(tmp, corpus)
     settings.answer.min_relevance = 0.05
     settings.app.port = free_port()
-    demo = app.launch(settings, block=False, bot=Chatbot(settings))
+    demo = web.launch(settings, block=False, bot=Chatbot(settings))
     yield {"url": f"http://127.0.0.1:{settings.app.port}/", "settings": settings}
     demo.close()
 
@@ -58,14 +58,14 @@ def test_chat_endpoint_streams_and_keeps_sessions_apart(web) -> None:
     from gradio_client import Client
 
     a, b = Client(web["url"], verbose=False), Client(web["url"], verbose=False)
-    job = a.submit("What is the half-life of fluoxetine?", [], [], api_name="/chat")
+    job = a.submit("Are SSRIs safe in overdose?", [], [], api_name="/chat")
     outputs = job.outputs()
     final = job.result()
     assert len(outputs) >= 3  # partial messages were streamed before the final one
     messages = final[1]
     assert messages[-1]["role"] == "assistant" and DISCLAIMER in json.dumps(messages[-1])
     other = b.predict("What is sertraline?", [], [], api_name="/chat")
-    assert all("half-life" not in json.dumps(m) for m in other[1] if m["role"] == "user")
+    assert all("overdose" not in json.dumps(m) for m in other[1] if m["role"] == "user")
 
 
 def test_bind_address_is_loopback(web) -> None:
@@ -124,11 +124,11 @@ def test_browser_chat_citations_disclaimer_and_new_conversation(web) -> None:
 
 
 def test_feedback_is_appended_inside_the_data_folder(web, tmp_path: Path) -> None:
-    import app
+    from qa.web import record_feedback
 
     settings = web["settings"]
-    app.record_feedback(settings.app.feedback_path, settings.data_dir, {"liked": True, "question": "q", "answer": "a", "citations": ["x#1"]})
+    record_feedback(settings.app.feedback_path, settings.data_dir, {"liked": True, "question": "q", "answer": "a", "citations": ["x#1"]})
     line = settings.app.feedback_path.read_text().strip().splitlines()[-1]
     assert json.loads(line)["citations"] == ["x#1"]
     with pytest.raises(ValueError, match="outside the data folder"):
-        app.record_feedback(tmp_path / "elsewhere.jsonl", settings.data_dir, {"liked": False})
+        record_feedback(tmp_path / "elsewhere.jsonl", settings.data_dir, {"liked": False})

@@ -116,13 +116,13 @@ def test_authentication_is_enforced_when_configured(tmp_path: Path, test_corpus:
     from gradio_client import Client
     from pydantic import SecretStr
 
-    import app
+    from qa import web
     from qa.chatbot import Chatbot
 
     settings = make_settings(tmp_path, test_corpus)
     settings.app.port = free_port()
     settings.app.auth_user, settings.app.auth_password = "clinic", SecretStr("s3cret-pass")
-    demo = app.launch(settings, block=False, bot=Chatbot(settings))
+    demo = web.launch(settings, block=False, bot=Chatbot(settings))
     url = f"http://127.0.0.1:{settings.app.port}/"
     try:
         with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types for a 401

@@ -115,7 +115,3 @@ class Settings(BaseSettings):
         if url and not self.index.chroma_url:
             self.index.chroma_url = url
         return self
-
-    def under_data_dir(self, path: Path) -> bool:
-        """True when `path` lies inside the data folder (user text is never written elsewhere)."""
-        return path.resolve().is_relative_to(self.data_dir.resolve())
