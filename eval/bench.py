@@ -24,7 +24,8 @@ from typing import Any
 from eval.runner import _pct
 from ingest.settings import Settings
 
-TARGETS = {"ask_p95_ms": 50.0, "ask_p95_ms_100k": 150.0, "cold_start_s": 3.0, "noop_reingest_s": 1.0}
+TARGETS = {"ask_p95_ms": 50.0, "ask_p95_ms_100k": 150.0, "cold_start_s": 3.0, "noop_reingest_s": 1.0, "web_rps": 40.0, "web_p95_ms": 500.0}
+WEB_SESSIONS = 20
 SCALE_SIZES = (1_000, 10_000, 100_000)
 QUICK_SCALE_SIZES = (1_000,)
 
@@ -58,6 +59,7 @@ def serve_child(settings: Settings, questions: list[str], rounds: int) -> dict[s
     """Import, open, answer one question, then answer `questions` warm; every stage timed."""
     t0 = time.perf_counter()
     from qa.chatbot import Chatbot
+    from qa.types import Timings
 
     t1 = time.perf_counter()
     bot = Chatbot(settings)
@@ -72,13 +74,13 @@ def serve_child(settings: Settings, questions: list[str], rounds: int) -> dict[s
     for _ in range(rounds):
         for q in questions:
             s = time.perf_counter()
-            bot.ask(q)
+            answer = bot.ask(q)
             stages["ask"].append((time.perf_counter() - s) * 1000)
-            t, r = bot.timings, bot.retriever.timings
+            t = answer.timings or Timings()
             stages["embed"].append(t.embed_ms)
-            stages["dense"].append(r.dense_ms)
-            stages["bm25"].append(r.lexical_ms)
-            stages["fusion"].append(r.fusion_ms)
+            stages["dense"].append(t.dense_ms)
+            stages["bm25"].append(t.lexical_ms)
+            stages["fusion"].append(t.fusion_ms)
             stages["compose"].append(t.answer_ms)
             s = time.perf_counter()
             bot.retrieve(q)
@@ -121,26 +123,117 @@ def ingest_child(settings: Settings, build: dict[str, Any] | None) -> dict[str, 
 
 
 def _child(mode: str, settings: Settings, payload: dict[str, Any], timeout: float) -> tuple[dict[str, Any], float]:
-    """Run a child; returns its JSON result and the wall time from spawn to its first answer (or exit)."""
+    """Run a child; returns its JSON result and the wall time from spawn to its first answer (or exit).
+    Its stderr goes to a file: a pipe read only at the end would block a child that logs a lot."""
     args = json.dumps({"settings": json.loads(settings.model_dump_json()), **payload})
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "TOKENIZERS_PARALLELISM": "false"}
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "eval.bench", mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, text=True)
-    assert proc.stdin and proc.stdout
-    proc.stdin.write(args)
-    proc.stdin.close()
-    first = None
-    lines = []
-    for line in proc.stdout:
-        if line.strip() == "ANSWERED" and first is None:
-            first = time.perf_counter() - started
-        else:
-            lines.append(line)
-    err = proc.stderr.read() if proc.stderr else ""
-    proc.wait(timeout=timeout)
-    if proc.returncode != 0:
-        raise RuntimeError(f"bench child '{mode}' failed:\n{err[-3000:]}")
+    with tempfile.TemporaryFile(mode="w+") as err:
+        proc = subprocess.Popen([sys.executable, "-m", "eval.bench", mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=_child_env(), text=True)
+        assert proc.stdin and proc.stdout
+        proc.stdin.write(args)
+        proc.stdin.close()
+        first = None
+        lines = []
+        for line in proc.stdout:
+            if line.strip() == "ANSWERED" and first is None:
+                first = time.perf_counter() - started
+            else:
+                lines.append(line)
+        proc.wait(timeout=timeout)
+        if proc.returncode != 0:
+            err.seek(0)
+            raise RuntimeError(f"bench child '{mode}' failed:\n{err.read()[-3000:]}")
     return json.loads(lines[-1]), round(first if first is not None else time.perf_counter() - started, 3)
+
+
+def _child_env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent), "TOKENIZERS_PARALLELISM": "false"}
+
+
+def web_child(settings: Settings) -> None:
+    """The web app exactly as `ssri-qa serve` runs it, in its own process."""
+    from qa.chatbot import Chatbot
+    from qa.web import launch
+
+    launch(settings, bot=Chatbot(settings))
+
+
+def clients_child(url: str, sessions: int, seconds: float, questions: list[str]) -> dict[str, Any]:
+    """`sessions` concurrent gradio_client sessions, each asking on /ask one question after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from gradio_client import Client
+
+    clients = [Client(url, verbose=False) for _ in range(sessions)]
+    for c in clients[:2]:
+        c.predict(questions[0], [], api_name="/ask")  # warm-up
+    latencies: list[float] = []
+    errors: list[str] = []
+    start = time.perf_counter()
+    deadline = start + seconds
+
+    def session(i: int) -> None:
+        n = i
+        while time.perf_counter() < deadline:
+            q = questions[n % len(questions)]
+            n += sessions
+            t0 = time.perf_counter()
+            try:
+                reply = clients[i].predict(q, [], api_name="/ask")
+                if not isinstance(reply, dict) or not reply.get("disclaimer"):
+                    errors.append(f"bad reply: {str(reply)[:100]}")
+                    continue
+            except Exception as exc:  # counted and reported, never hidden
+                errors.append(f"{type(exc).__name__}: {exc}"[:200])
+                continue
+            latencies.append((time.perf_counter() - t0) * 1000)
+
+    with ThreadPoolExecutor(max_workers=sessions) as pool:
+        list(pool.map(session, range(sessions)))
+    wall = time.perf_counter() - start
+    return {
+        "sessions": sessions, "seconds": round(wall, 2), "requests": len(latencies), "errors": len(errors), "error_examples": errors[:3],
+        "requests_per_s": round(len(latencies) / wall, 1), "p50_ms": _pct(latencies, 0.5), "p95_ms": _pct(latencies, 0.95),
+    }
+
+
+def web_load(settings: Settings, sessions: int, seconds: float, questions: list[str]) -> dict[str, Any]:
+    """The app in one process, the clients in another; requests/s, latency and the server's memory."""
+    import socket
+    import urllib.request
+
+    import psutil
+
+    s = settings.model_copy(deep=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        s.app.port = int(sock.getsockname()[1])
+    s.app.host = "127.0.0.1"
+    url = f"http://127.0.0.1:{s.app.port}/"
+    with tempfile.TemporaryFile(mode="w+") as log:
+        server = subprocess.Popen([sys.executable, "-m", "eval.bench", "web"], stdin=subprocess.PIPE, stdout=log, stderr=log, env=_child_env(), text=True)
+        assert server.stdin
+        server.stdin.write(json.dumps({"settings": json.loads(s.model_dump_json())}))
+        server.stdin.close()
+        try:
+            deadline = time.time() + 180
+            while True:
+                try:
+                    urllib.request.urlopen(url, timeout=2).close()
+                    break
+                except OSError:
+                    if server.poll() is not None or time.time() > deadline:
+                        log.seek(0)
+                        raise RuntimeError(f"the web app did not start:\n{log.read()[-3000:]}") from None
+                    time.sleep(0.5)
+            rss_before = psutil.Process(server.pid).memory_info().rss / 2**20
+            result, _ = _child("clients", s, {"url": url, "sessions": sessions, "seconds": seconds, "questions": questions}, seconds + 300)
+            result["server_rss_mb_before"] = round(rss_before, 1)
+            result["server_rss_mb_after"] = round(psutil.Process(server.pid).memory_info().rss / 2**20, 1)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    return result
 
 
 # ---------------------------------------------------------------------- measurements
@@ -276,6 +369,8 @@ def run(settings: Settings, quick: bool = False, progress: bool = True) -> dict[
         say(f"warm latency over {len(questions)} eval questions")
         warm, _ = _child("serve", settings, {"questions": questions, "rounds": 1 if quick else 3}, 1200)
         results["warm"] = warm
+        say(f"web: {WEB_SESSIONS} concurrent gradio_client sessions on /ask")
+        results["web"] = web_load(settings, WEB_SESSIONS, 5 if quick else 30, questions)
         if not quick:
             say("embedding options (throughput and top-5 agreement)")
             results["embedding_options"] = embedding_options(settings, questions, None)
@@ -294,6 +389,10 @@ def verdicts(r: dict[str, Any]) -> dict[str, Any]:
         "cold start ≤ 3 s": [cold, cold <= TARGETS["cold_start_s"]],
         "no-op re-ingest ≤ 1 s": [r["ingest"]["noop_reingest_s"], r["ingest"]["noop_reingest_s"] <= TARGETS["noop_reingest_s"]],
     }
+    if "web" in r:
+        w = r["web"]
+        out[f"web /ask ≥ 40 requests/s at {w['sessions']} sessions, 0 errors"] = [w["requests_per_s"], w["requests_per_s"] >= TARGETS["web_rps"] and w["errors"] == 0]
+        out[f"web /ask p95 ≤ 500 ms at {w['sessions']} sessions"] = [w["p95_ms"], w["p95_ms"] <= TARGETS["web_p95_ms"]]
     largest = max(r["scale"], key=lambda row: row["chunks"])
     embed_p95 = r["warm"]["latency_ms"]["embed"]["p95"]
     big = round(largest["latency_ms"]["ask"]["p95"] + embed_p95, 2)  # fake query embedding replaced by the model's
@@ -327,6 +426,18 @@ def write_report(r: dict[str, Any], out: Path) -> None:
         "|---|---|---|---|",
         *[f"| {k} | {v['p50']} | {v['p95']} | {v['mean']} |" for k, v in lat.items()],
         "",
+        *(
+            [
+                f"## Web (`/ask` through gradio_client, app and clients in separate processes, {r['web']['sessions']} concurrent sessions, {r['web']['seconds']} s)",
+                "",
+                "| requests | errors | requests/s | p50 ms | p95 ms | server RSS MB before → after |",
+                "|---|---|---|---|---|---|",
+                "| {requests} | {errors} | {requests_per_s} | {p50_ms} | {p95_ms} | {server_rss_mb_before} → {server_rss_mb_after} |".format(**r["web"]),
+                "",
+            ]
+            if "web" in r
+            else []
+        ),
         "## Cold start (process start → first answer)",
         "",
         "| query embedder | median s | runs | import s | open s | first answer s | peak RSS MB |",
@@ -420,8 +531,13 @@ def run_cli(settings: Settings, *, quick: bool, as_json: bool, out: Path | None 
 def _main(mode: str) -> None:
     payload = json.loads(sys.stdin.read())
     settings = Settings.model_validate(payload.pop("settings"))
+    if mode == "web":
+        web_child(settings)
+        return
     if mode == "serve":
         result = serve_child(settings, payload["questions"], payload["rounds"])
+    elif mode == "clients":
+        result = clients_child(payload["url"], payload["sessions"], payload["seconds"], payload["questions"])
     elif mode == "ingest":
         result = ingest_child(settings, payload.get("build"))
     else:

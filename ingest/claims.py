@@ -38,6 +38,26 @@ class Claim(BaseModel):
         return self.verdict != "supported"
 
 
+class Placed(BaseModel):
+    """Where a quote sits: its corpus file, offsets into it, and the chunk that holds it."""
+
+    model_config = ConfigDict(frozen=True)
+    path: str
+    start: int
+    end: int
+    chunk_id: str
+
+
+class PlacedEvidence(Evidence, Placed):
+    pass
+
+
+class PlacedClaim(Claim, Placed):
+    """A claim as the index keeps it: the claim, its place and the place of each evidence quote."""
+
+    evidence: list[PlacedEvidence] = Field(min_length=1)  # type: ignore[assignment]
+
+
 def load_claims(path: Path) -> list[Claim]:
     claims = [claim for _, claim in validated(path, "claims", Claim, ClaimsError)]
     ids = [c.id for c in claims]

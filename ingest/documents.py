@@ -210,6 +210,29 @@ def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000, reg
     )
 
 
+class DocumentRecord(BaseModel):
+    """What the index keeps about a document (the manifest entry), typed end to end."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+    path: str
+    title: str
+    kind: Literal["article", "reference"]
+    url: str
+    sha256: str = ""
+    sources: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()
+    author: str = ""
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentRecord:
+        return cls(path=doc.path, title=doc.title, kind=doc.kind, url=doc.url, sha256=doc.sha256, sources=doc.sources, topics=doc.topics, author=doc.author)
+
+    @property
+    def attribution(self) -> str:
+        """Whose words an article quote is: "The Desmolysium author"."""
+        return f"The {self.author} author" if self.author else "The article's author"
+
+
 def corpus_files(corpus_root: Path) -> list[Path]:
     files: set[Path] = set()
     for pattern in DOCUMENT_GLOBS:

@@ -20,7 +20,7 @@ import numpy as np
 from ingest import lexical
 from ingest.chunking import chunk_document, chunk_sentences
 from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
-from ingest.documents import Document, DocumentError, scan_corpus
+from ingest.documents import Document, DocumentError, DocumentRecord, scan_corpus
 from ingest.embedding import Embedder, make_embedder
 from ingest.lexicon import Lexicon, LexiconError, load_lexicon
 from ingest.settings import Settings
@@ -166,7 +166,7 @@ def ingest(
     name = collection_name(settings, identity)
     report.collection = name
     docs_meta = {
-        d.source_id: {"path": d.path, "title": d.title, "kind": d.kind, "url": d.url, "sha256": d.sha256, "sources": list(d.sources), "topics": list(d.topics), "author": d.author}
+        d.source_id: DocumentRecord.of(d).model_dump(mode="json")
         for d in scan.documents
     }
     state = _digest(name, [c.chunk_id for c in chunks], claims, drugs, vocabulary, docs_meta)

@@ -70,34 +70,30 @@ def chroma_client(settings: IndexSettings):  # noqa: ANN201 - chromadb imported 
 
 
 class VectorStore:
-    """One Chroma collection (cosine space) through LangChain's Chroma integration."""
+    """One Chroma collection (cosine space), through chromadb's own API only; the collection is
+    looked up once, when the store is opened."""
 
     def __init__(self, settings: IndexSettings, collection_name: str, client: Any = None) -> None:
-        from langchain_chroma import Chroma
-
         self.collection_name = collection_name
         self.client = client or chroma_client(settings)
-        self.store = Chroma(
-            client=self.client,
-            collection_name=collection_name,
-            collection_configuration={"hnsw": {"space": "cosine"}},
+        self.collection = self.client.get_or_create_collection(
+            name=collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
         )
-
-    @property
-    def collection(self):  # noqa: ANN201
-        return self.client.get_collection(self.collection_name)
+        self._count: int | None = None
 
     def count(self) -> int:
-        return int(self.collection.count())
+        if self._count is None:
+            self._count = int(self.collection.count())
+        return self._count
 
     def ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
     def add(self, ids: list[str], vectors: np.ndarray, documents: list[str], metadatas: list[dict[str, Any]], batch: int = 1000) -> None:
-        collection = self.collection
+        self._count = None
         for i in range(0, len(ids), batch):
             try:
-                collection.upsert(
+                self.collection.upsert(
                     ids=ids[i : i + batch],
                     embeddings=vectors[i : i + batch],
                     documents=documents[i : i + batch],
@@ -110,14 +106,15 @@ class VectorStore:
                 ) from None
 
     def delete(self, ids: list[str], batch: int = 1000) -> None:
+        self._count = None
         for i in range(0, len(ids), batch):
-            self.store.delete(ids=ids[i : i + batch])
+            self.collection.delete(ids=ids[i : i + batch])
 
     def search(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the `n` nearest chunks."""
         n = max(1, min(n, self.count()))
-        hits = self.store.similarity_search_by_vector_with_relevance_scores(vector.tolist(), k=n)
-        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+        got = self.collection.query(query_embeddings=[vector.tolist()], n_results=n, include=["distances"])
+        return [(str(cid), 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,12 @@ disputed claims → the fixed disclaimer. Errors become a clear message, never a
 from __future__ import annotations
 
 import logging
-import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from langchain_core.runnables import Runnable
 
 from ingest.embedding import Embedder, make_embedder
 from ingest.settings import Settings
@@ -27,22 +26,15 @@ from qa.citations import CitationBook
 from qa.conversation import clean_history, clean_text, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
 from qa.index import LoadedIndex, ensure_index
+from qa.llm import Generator, LLMGenerator
 from qa.question import Question, analyse, corpus_words, english, is_everyday
 from qa.retrieval import Mode, Query, Retriever
+from qa.runnables import ChatbotRetriever, answer_runnable
 from qa.safety import route
-from qa.types import Answer, Passage
+from qa.types import Answer, Passage, Timings
 
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
-
-
-@dataclass
-class Timings:
-    """Per-stage milliseconds of the latest call; retrieval's own split lives on the retriever."""
-
-    embed_ms: float = 0.0
-    retrieve_ms: float = 0.0
-    answer_ms: float = 0.0
 
 
 class Chatbot:
@@ -51,7 +43,7 @@ class Chatbot:
         settings: Settings | None = None,
         *,
         embedder: Embedder | None = None,
-        generator: Any = None,
+        generator: Generator | None = None,
         index: LoadedIndex | None = None,
         retrieval_mode: Mode = "hybrid",
         use_vector_store: bool = True,
@@ -64,15 +56,9 @@ class Chatbot:
         self.retriever = Retriever(index, store, self.settings.retrieval, retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.settings.answer)
         self.generator = generator if generator is not None else make_generator(self.settings)
-        self.author_of = {
-            sid: (f"The {d['author']} author" if "blog" not in d.get("author", "") else f"The {d['author']}")
-            for sid, d in index.documents.items()
-            if d.get("kind") == "article"
-        }
+        self.author_of = {sid: d.attribution for sid, d in index.documents.items() if d.kind == "article"}
         self.corpus_words = corpus_words([c.text for c in index.chunks], index.lexicon, index.vocabulary)
         english(), is_everyday("warm")  # load the word lists now, not on the first question
-        self.timings = Timings()
-        self._lock = threading.Lock()  # retriever timings and caches are per-call state
 
     # ------------------------------------------------------------------ public API
     def retrieve(self, question: str, k: int = 5, history: Any = None) -> list[Passage]:
@@ -82,9 +68,8 @@ class Chatbot:
         k = _clamp_k(k)
         standalone = self.standalone(text[: self.settings.answer.max_question_chars], clean_history(history, self.settings.answer.max_history_turns))
         parsed = analyse(standalone, self.corpus_words)
-        vector, aspect = self._embed_question(parsed)
-        with self._lock:
-            return self._search(parsed, vector, aspect, k)
+        vector, aspect = self._embed_question(parsed, Timings())
+        return self._search(parsed, vector, aspect, k, Timings())
 
     def ask(self, question: Any, history: Any = None) -> Answer:
         try:
@@ -107,6 +92,14 @@ class Chatbot:
         yield answer.text[cut:]
         yield answer
 
+    def as_retriever(self, k: int = 5) -> ChatbotRetriever:
+        """This chatbot's retrieval as a LangChain `BaseRetriever` (see qa/runnables.py)."""
+        return ChatbotRetriever(bot=self, k=_clamp_k(k))
+
+    def as_runnable(self) -> Runnable[Any, Answer]:
+        """This chatbot as a LangChain `Runnable`: {"question", "history"} → Answer."""
+        return answer_runnable(self)
+
     def standalone(self, question: str, history: list[dict[str, str]]) -> str:
         if self.generator is not None and history:
             rewritten = self.generator.rewrite(question, history)
@@ -115,21 +108,22 @@ class Chatbot:
         return rewrite(question, history, self.index.lexicon, self.index.vocabulary)
 
     # ------------------------------------------------------------------ internals
-    def _embed_question(self, question: Question) -> tuple[np.ndarray, np.ndarray | None]:
+    def _embed_question(self, question: Question, timings: Timings) -> tuple[np.ndarray, np.ndarray | None]:
         """Vectors of the whole question and, when it names drugs, of its aspect alone (one batch)."""
         t0 = time.perf_counter()
         wants_aspect = question.drugs and not question.about_articles and question.aspect_text != question.search_text
         texts = [question.search_text] + ([question.aspect_text] if wants_aspect else [])
         vectors = self.embedder.embed(texts)
-        self.timings.embed_ms = (time.perf_counter() - t0) * 1000
+        timings.embed_ms = (time.perf_counter() - t0) * 1000
         return vectors[0], (vectors[1] if len(vectors) > 1 else None)
 
-    def _search(self, question: Question, vector: np.ndarray, aspect: np.ndarray | None, k: int) -> list[Passage]:
+    def _search(self, question: Question, vector: np.ndarray, aspect: np.ndarray | None, k: int, timings: Timings) -> list[Passage]:
         also = [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
         prior = self._prior_sources(question)
         uncapped = prior if question.about_articles else ()
         return self.retriever.search(question.search_text, vector, k, also=also, prior_sources=prior, uncapped=uncapped, topic=question.topic,
             sides=[(drug, f"{drug} {question.aspect_text}") for drug in question.drugs[:3]] if question.qtype == "comparison" else (),
+            timings=timings,
         )
 
     def _prior_sources(self, question: Question) -> tuple[str, ...]:
@@ -137,7 +131,7 @@ class Chatbot:
         else the reference notes the lexicon links to the drugs it names."""
         if not question.about_articles:
             return question.notes
-        articles = [sid for sid, d in self.index.documents.items() if d.get("kind") == "article"]
+        articles = [sid for sid, d in self.index.documents.items() if d.kind == "article"]
         lowered = question.text.lower()
         named = [sid for sid in articles if sid.split("-")[0][:6] in lowered.replace(" ", "")]
         return tuple(named or articles)
@@ -158,26 +152,26 @@ class Chatbot:
         turns = clean_history(history, self.settings.answer.max_history_turns)
         standalone = self.standalone(text, turns)
         question = analyse(standalone, self.corpus_words)
-        vector, aspect = self._embed_question(question)
+        timings = Timings()  # per call: concurrent questions never share state
+        vector, aspect = self._embed_question(question, timings)
         t0 = time.perf_counter()
-        with self._lock:
-            passages = self._search(question, vector, aspect, self.settings.retrieval.k)
-            self.timings.retrieve_ms = (time.perf_counter() - t0) * 1000
+        passages = self._search(question, vector, aspect, self.settings.retrieval.k, timings)
+        timings.retrieve_ms = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
         book = CitationBook(self.index)
         draft = self.answerer.compose(question, vector, passages, book, self.author_of, aspect)
         if draft.kind == "answer" and self.generator is not None:
-            generated = self.generator.answer(standalone, passages, self.index, CitationBook(self.index))
+            generated = self.generator.answer(standalone, passages, self.index, CitationBook(self.index), draft)
             if generated is not None:
                 draft, book = generated
         if draft.kind == "no_answer":
-            self.timings.answer_ms = (time.perf_counter() - t1) * 1000
+            timings.answer_ms = (time.perf_counter() - t1) * 1000
             body = messages.NO_ANSWER_MESSAGE
             if draft.not_covered:
                 body = messages.NOT_COVERED_DECLINE.format(what=draft.not_covered) + " " + messages.SCOPE_HINT
             if routed == "personal":
                 body = f"{messages.PERSONAL_DECISION_NOTE.split('. Here is')[0]}.\n\n{body}"
-            return self._final("no_answer", body, question=text, standalone=standalone)
+            return self._final("no_answer", body, question=text, standalone=standalone, timings=timings)
         used_chunks = {cid for cid, _, _ in draft.used_spans}
         claims = relevant_claims(self.index, question.search_text, vector, used_chunks, draft.used_spans, self.settings.answer.claim_similarity)
         paragraphs = list(draft.paragraphs) + dispute_paragraphs(self.index, book, claims, self.author_of)
@@ -185,14 +179,15 @@ class Chatbot:
             paragraphs.insert(0, messages.NOT_COVERED_LEAD.format(what=draft.not_covered))
         if routed == "personal":
             paragraphs.insert(0, messages.PERSONAL_DECISION_NOTE)
-        self.timings.answer_ms = (time.perf_counter() - t1) * 1000
+        timings.answer_ms = (time.perf_counter() - t1) * 1000
         return Answer(
             "answer", "\n\n".join(paragraphs), book.citations(), messages.DISCLAIMER,
-            disputes=[c["id"] for c, _ in claims if c["verdict"] != "supported"], question=text, standalone_question=standalone,
+            disputes=[c.id for c, _ in claims if c.disputed], question=text, standalone_question=standalone,
+            timings=timings,
         )
 
-    def _final(self, kind: str, text: str, *, question: str = "", standalone: str = "") -> Answer:
-        return Answer(kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone)  # type: ignore[arg-type]
+    def _final(self, kind: str, text: str, *, question: str = "", standalone: str = "", timings: Timings | None = None) -> Answer:
+        return Answer(kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone, timings=timings)  # type: ignore[arg-type]
 
 
 def _clamp_k(k: Any) -> int:
@@ -216,11 +211,9 @@ def make_query_embedder(settings: Settings) -> Embedder:
     return OnnxEmbedder(folder, emb.expected_sha256) if folder else make_embedder(emb)
 
 
-def make_generator(settings: Settings) -> Any:
+def make_generator(settings: Settings) -> Generator | None:
     if settings.answer.backend == "extractive":
         return None
-    from qa.llm import LLMGenerator
-
     return LLMGenerator(settings)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ingest.types import Chunk
 from qa.index import LoadedIndex
@@ -45,12 +44,12 @@ class CitationBook:
         for n, cid in enumerate(self._order, start=1):
             chunk = self.index.chunks[self.index.chunk_row[cid]]
             s, e = self._spans[cid]
-            doc: dict[str, Any] = self.index.documents.get(chunk.source_id, {})
+            doc = self.index.documents.get(chunk.source_id)
             out.append(
                 Citation(
                     n=n, source_id=chunk.source_id, title=chunk.title, section=chunk.section, url=chunk.url,
                     source_kind=chunk.source_kind, quote=chunk.text[s - chunk.start : e - chunk.start], path=chunk.path,
-                    chunk_id=cid, context=chunk.text, sources=cited_in(tuple(doc.get("sources", ())), chunk.text[s - chunk.start : e - chunk.start], chunk.text),
+                    chunk_id=cid, context=chunk.text, sources=cited_in(doc.sources if doc else (), chunk.text[s - chunk.start : e - chunk.start], chunk.text),
                     disputed=cid in self._disputed,
                 )
             )

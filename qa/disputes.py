@@ -3,10 +3,9 @@ show the article's words beside the evidence, each with its own citation."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
+from ingest.claims import PlacedClaim
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.messages import DISPUTE_LEAD, SUPPORTED_LEAD
@@ -16,49 +15,49 @@ SUPPORTED_EXTRA = 0.1  # a supported claim is worth showing only when asked abou
 
 def relevant_claims(
     index: LoadedIndex, question: str, vector: np.ndarray, used_chunks: set[str], used_spans: list[tuple[str, int, int]], threshold: float
-) -> list[tuple[dict[str, Any], bool]]:
+) -> list[tuple[PlacedClaim, bool]]:
     """(claim, asked_directly) for claims the answer quotes or the question is about."""
     if not index.claims:
         return []
     sims = index.claim_vectors @ vector if len(index.claim_vectors) else np.zeros(len(index.claims))
     asked_drugs = {m.generic for m in index.lexicon.mentions(question)}
-    found: list[tuple[dict[str, Any], bool, float]] = []
+    found: list[tuple[PlacedClaim, bool, float]] = []
     for claim, sim in zip(index.claims, sims, strict=True):
-        disputed = claim["verdict"] != "supported"
-        claim_drugs = {m.generic for m in index.lexicon.mentions(f"{claim['quote']} {claim['correction']}", fuzzy=False)}
+        disputed = claim.disputed
+        claim_drugs = index.claim_drugs(claim)
         if asked_drugs and claim_drugs and not asked_drugs & claim_drugs:
             continue  # the question is about other drugs
-        quoted = any(cid == claim["chunk_id"] and s < claim["end"] and claim["start"] < e for cid, s, e in used_spans)
+        quoted = any(cid == claim.chunk_id and s < claim.end and claim.start < e for cid, s, e in used_spans)
         direct = float(sim) >= threshold + (0 if disputed else SUPPORTED_EXTRA)
-        in_passage = claim["chunk_id"] in used_chunks and disputed and float(sim) >= threshold - 0.15
+        in_passage = claim.chunk_id in used_chunks and disputed and float(sim) >= threshold - 0.15
         if (quoted and disputed) or direct or in_passage:
             found.append((claim, direct and not quoted, float(sim)))
     found.sort(key=lambda x: -x[2])
     return [(c, d) for c, d, _ in found[:2]]
 
 
-def dispute_paragraphs(index: LoadedIndex, book: CitationBook, claims: list[tuple[dict[str, Any], bool]], author_of: dict[str, str]) -> list[str]:
+def dispute_paragraphs(index: LoadedIndex, book: CitationBook, claims: list[tuple[PlacedClaim, bool]], author_of: dict[str, str]) -> list[str]:
     paragraphs = []
     for claim, direct in claims:
         evidence_refs = []
-        for ev in claim["evidence"]:
-            n = book.cite_quote(ev["chunk_id"], ev["start"], ev["end"])
+        for ev in claim.evidence:
+            n = book.cite_quote(ev.chunk_id, ev.start, ev.end)
             if n is not None:
                 evidence_refs.append(f"[{n}]")
         if not evidence_refs:
             continue
-        disputed = claim["verdict"] != "supported"
-        if disputed and book.number_of(claim["chunk_id"]) is not None:
-            book.mark_disputed(claim["chunk_id"])
+        disputed = claim.disputed
+        if disputed and book.number_of(claim.chunk_id) is not None:
+            book.mark_disputed(claim.chunk_id)
         text = ""
-        if direct or book.number_of(claim["chunk_id"]) is None or not disputed:
-            n = book.cite_quote(claim["chunk_id"], claim["start"], claim["end"])
+        if direct or book.number_of(claim.chunk_id) is None or not disputed:
+            n = book.cite_quote(claim.chunk_id, claim.start, claim.end)
             if n is not None and disputed:
-                book.mark_disputed(claim["chunk_id"])
+                book.mark_disputed(claim.chunk_id)
             if n is not None:
-                author = author_of.get(claim["document"], "The article's author")
-                text = f"{author} claims: “{claim['quote']}” [{n}] "
-        lead = DISPUTE_LEAD.format(verdict=claim["verdict"].replace("-", " ")) if disputed else SUPPORTED_LEAD
+                author = author_of.get(claim.document, "The article's author")
+                text = f"{author} claims: “{claim.quote}” [{n}] "
+        lead = DISPUTE_LEAD.format(verdict=claim.verdict.replace("-", " ")) if disputed else SUPPORTED_LEAD
         marker = "⚠️ " if disputed else "✓ "
-        paragraphs.append(f"{text}{marker}**{lead}** {claim['correction']} {''.join(evidence_refs)}")
+        paragraphs.append(f"{text}{marker}**{lead}** {claim.correction} {''.join(evidence_refs)}")
     return paragraphs

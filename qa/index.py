@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 
 from ingest import lexical
+from ingest.claims import PlacedClaim
+from ingest.documents import DocumentRecord
 from ingest.lexicon import DrugEntry, Lexicon
 from ingest.settings import Settings
 from ingest.store import Generation, IndexUnavailable, read_current
@@ -23,15 +25,16 @@ class LoadedIndex:
     chunk_vectors: np.ndarray
     sentence_rows: np.ndarray  # int64 [n, 3]: chunk index, start, end
     sentence_vectors: np.ndarray
-    claims: list[dict[str, Any]]
+    claims: list[PlacedClaim]
     claim_vectors: np.ndarray
     lexicon: Lexicon
     bm25: Any
-    documents: dict[str, dict[str, Any]]
+    documents: dict[str, DocumentRecord]
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
     chunk_row: dict[str, int] = field(default_factory=dict)
     sentences_of_chunk: list[np.ndarray] = field(default_factory=list)
     _chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _claim_drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.chunk_row = {c.chunk_id: i for i, c in enumerate(self.chunks)}
@@ -45,6 +48,14 @@ class LoadedIndex:
         if cached is None:
             c = self.chunks[row]
             cached = self._chunk_terms[row] = frozenset(content_terms(f"{c.title} {c.section} {c.text}"))
+        return cached
+
+    def claim_drugs(self, claim: PlacedClaim) -> frozenset[str]:
+        """The drugs a claim and its correction name (cached)."""
+        cached = self._claim_drugs.get(claim.id)
+        if cached is None:
+            text = f"{claim.quote} {claim.correction}"
+            cached = self._claim_drugs[claim.id] = frozenset(m.generic for m in self.lexicon.mentions(text, fuzzy=False))
         return cached
 
     def sentence_text(self, row: int) -> str:
@@ -68,14 +79,14 @@ def open_index(settings: Settings) -> LoadedIndex | None:
             chunk_vectors=np.load(generation.path / "chunks.npy", allow_pickle=False),
             sentence_rows=rows,
             sentence_vectors=np.load(generation.path / "sentences.npy", allow_pickle=False),
-            claims=m.get("claims", []),
+            claims=[PlacedClaim.model_validate(c) for c in m.get("claims", [])],
             claim_vectors=np.load(generation.path / "claims.npy", allow_pickle=False),
             lexicon=Lexicon([DrugEntry.model_validate(d) for d in m.get("drugs", [])]),
             bm25=lexical.load(generation.path / "bm25"),
-            documents=m["documents"],
+            documents={sid: DocumentRecord.model_validate(d) for sid, d in m["documents"].items()},
             vocabulary=Vocabulary([Entry.model_validate(e) for e in m.get("vocabulary", [])]),
         )
-    except (OSError, KeyError, ValueError, TypeError) as exc:
+    except (OSError, KeyError, ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
         raise IndexUnavailable(f"index generation {generation.path} is incomplete ({exc}); run `ssri-qa ingest` to rebuild it") from None
     return index
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import Any
+from typing import Any, Protocol
 
 from ingest.settings import Settings
 from ingest.text import content_terms, sentences
@@ -40,38 +40,71 @@ def make_chat_model(settings: Settings) -> Any:
     raise ValueError(f"unknown generative backend {settings.answer.backend!r}")
 
 
+class Generator(Protocol):
+    """A generative backend: rewrites follow-ups and writes an answer body from numbered passages,
+    or returns None (then the extractive answer stands)."""
+
+    def rewrite(self, question: str, history: list[dict[str, str]]) -> str | None: ...
+
+    def answer(self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook, extractive: Draft) -> tuple[Draft, CitationBook] | None: ...
+
+
+class UncitedReply(ValueError):
+    """The model's reply had no sentence with a valid [n]; the chain falls back."""
+
+
 class LLMGenerator:
+    """The LLM path as a LangChain chain: prompt | model | text parser | citation check, with a
+    fallback to the extractive answer when the model fails, times out or cites nothing valid."""
+
     def __init__(self, settings: Settings, model: Any = None) -> None:
+        from langchain_core.output_parsers import StrOutputParser
+        from langchain_core.prompts import ChatPromptTemplate
+        from langchain_core.runnables import RunnableLambda
+
         self.settings = settings
         self.model = model or make_chat_model(settings)
+        answer_prompt = ChatPromptTemplate.from_messages([("system", SYSTEM_PROMPT), ("human", USER_PROMPT)])
+        self.answer_chain = (
+            RunnableLambda(self._prompt_inputs) | answer_prompt | self.model | StrOutputParser()
+        ).with_fallbacks([RunnableLambda(lambda inputs: None)])
+        self.rewrite_chain = (ChatPromptTemplate.from_messages([("human", REWRITE_PROMPT)]) | self.model | StrOutputParser()).with_fallbacks(
+            [RunnableLambda(lambda inputs: "")]
+        )
 
-    def _invoke(self, system: str | None, user: str) -> str | None:
-        from langchain_core.messages import HumanMessage, SystemMessage
-
-        messages = ([SystemMessage(system)] if system else []) + [HumanMessage(user)]
-        try:
-            reply = self.model.invoke(messages)
-        except Exception as exc:  # timeout, connection refused, bad response: fall back
-            log.warning("LLM backend failed (%s: %s); using the extractive answer", exc.__class__.__name__, exc)
-            return None
-        content = reply.content if hasattr(reply, "content") else reply
-        return content if isinstance(content, str) else None
-
-    def rewrite(self, question: str, history: list[dict[str, str]]) -> str | None:
-        convo = "\n".join(f"{m['role']}: {m['content'][:500]}" for m in history[-6:])
-        text = self._invoke(None, REWRITE_PROMPT.format(history=convo, question=question))
-        if not text:
-            return None
-        text = text.strip().splitlines()[0].strip() if text.strip() else ""
-        return text if 3 <= len(text) <= 500 else None
-
-    def answer(self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook) -> tuple[Draft, CitationBook] | None:
+    @staticmethod
+    def _prompt_inputs(inputs: dict[str, Any]) -> dict[str, str]:
+        passages: list[Passage] = inputs["passages"]
         numbered = "\n\n".join(
             f"[{i}] ({kind_label(p.source_kind)}; {p.title}{' — ' + p.section if p.section else ''})\n{p.text}" for i, p in enumerate(passages, start=1)
         )
-        reply = self._invoke(SYSTEM_PROMPT, USER_PROMPT.format(passages=numbered, question=question))
-        if reply is None:
+        return {"passages": numbered, "question": inputs["question"]}
+
+    def rewrite(self, question: str, history: list[dict[str, str]]) -> str | None:
+        convo = "\n".join(f"{m['role']}: {m['content'][:500]}" for m in history[-6:])
+        text = self.rewrite_chain.invoke({"history": convo, "question": question})
+        text = text.strip().splitlines()[0].strip() if text and text.strip() else ""
+        return text if 3 <= len(text) <= 500 else None
+
+    def answer(self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook, extractive: Draft) -> tuple[Draft, CitationBook] | None:
+        from langchain_core.runnables import RunnableLambda
+
+        def checked(reply: str | None) -> tuple[Draft, CitationBook]:
+            if reply is None:
+                raise UncitedReply("the model failed")
+            return self._checked(reply, passages, index, book)
+
+        chain = (self.answer_chain | RunnableLambda(checked)).with_fallbacks(
+            [RunnableLambda(lambda _: (extractive, CitationBook(index)))], exceptions_to_handle=(UncitedReply,)
+        )
+        try:
+            draft, used_book = chain.invoke({"passages": passages, "question": question})
+        except Exception as exc:  # anything unexpected: the extractive answer stands
+            log.warning("LLM chain failed (%s: %s); using the extractive answer", exc.__class__.__name__, exc)
             return None
+        return (draft, used_book) if draft is not extractive else None
+
+    def _checked(self, reply: str, passages: list[Passage], index: LoadedIndex, book: CitationBook) -> tuple[Draft, CitationBook]:
         if reply.strip().upper().startswith("NO_ANSWER"):
             return Draft("no_answer"), book
         kept: list[str] = []
@@ -91,7 +124,7 @@ class LLMGenerator:
             kept.append(renumbered)
         if not kept:
             log.warning("LLM reply had no sentence with a valid citation; using the extractive answer")
-            return None
+            raise UncitedReply(reply[:200])
         return Draft("answer", [" ".join(kept)], used_spans=used), book
 
 

@@ -17,7 +17,7 @@ from ingest.settings import RetrievalSettings
 from ingest.store import VectorStore
 from ingest.text import content_terms, stem
 from qa.index import LoadedIndex
-from qa.types import Passage
+from qa.types import Passage, Timings
 
 Mode = Literal["hybrid", "dense", "lexical"]
 
@@ -31,20 +31,12 @@ class Query:
     weight: float = 1.0
 
 
-@dataclass
-class RetrievalTimings:
-    dense_ms: float = 0.0
-    lexical_ms: float = 0.0
-    fusion_ms: float = 0.0
-
-
 class Retriever:
     def __init__(self, index: LoadedIndex, store: VectorStore | None, settings: RetrievalSettings, mode: Mode = "hybrid") -> None:
         self.index = index
         self.store = store
         self.settings = settings
         self.mode = mode
-        self.timings = RetrievalTimings()
 
     def dense(self, vector: np.ndarray, n: int) -> list[int]:
         if self.store is None:  # exact search over the generation's vectors (tests, fallback)
@@ -63,7 +55,7 @@ class Retriever:
 
     def search(
         self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = (), uncapped: Sequence[str] = (),
-        topic: str = "", sides: Sequence[tuple[str, str]] = (),
+        topic: str = "", sides: Sequence[tuple[str, str]] = (), timings: Timings | None = None,
     ) -> list[Passage]:
         """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion,
         `prior_sources` are documents that get a small head start (the notes on the named drugs),
@@ -95,7 +87,8 @@ class Retriever:
             if not any(self.mentions(row, name, heading=True) for row in kept):
                 kept += [row for row in self.lexical(text, n) if row not in kept and self.mentions(row, name, heading=True)][:1]
         t3 = time.perf_counter()
-        self.timings = RetrievalTimings((t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000)
+        if timings is not None:
+            timings.dense_ms, timings.lexical_ms, timings.fusion_ms = (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000
         return [self._passage(row, fused.get(row, 0.0)) for row in kept]
 
     def mentions(self, row: int, word: str, *, heading: bool = False) -> bool:

@@ -50,6 +50,18 @@ class Citation:
         return data
 
 
+@dataclass
+class Timings:
+    """Milliseconds per stage of one call, filled in as it runs and returned with its Answer."""
+
+    embed_ms: float = 0.0
+    dense_ms: float = 0.0
+    lexical_ms: float = 0.0
+    fusion_ms: float = 0.0
+    retrieve_ms: float = 0.0
+    answer_ms: float = 0.0
+
+
 @dataclass(frozen=True)
 class Answer:
     kind: AnswerKind
@@ -59,6 +71,7 @@ class Answer:
     disputes: list[str] = field(default_factory=list)  # claim ids flagged in this answer
     question: str = ""
     standalone_question: str = ""
+    timings: Timings | None = field(default=None, compare=False, repr=False)  # of the call that made it
 
     def to_json(self) -> dict[str, Any]:
         """The answer as plain JSON data (`ask --json`, the web API)."""

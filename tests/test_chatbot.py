@@ -157,3 +157,31 @@ def test_a_drug_the_sources_never_name_is_declined_by_name(bot: Chatbot) -> None
     assert answer.kind == "no_answer"
     assert "gabapentin" in answer.text and answer.citations == []
     assert answer.disclaimer == DISCLAIMER
+
+
+def test_as_retriever_is_a_langchain_retriever_with_passage_provenance(bot: Chatbot, fake_settings) -> None:
+    from langchain_core.retrievers import BaseRetriever
+    from langchain_core.runnables import RunnableLambda
+
+    retriever = bot.as_retriever(k=3)
+    assert isinstance(retriever, BaseRetriever)
+    docs = retriever.invoke("What is the half-life of Prozac?")
+    assert 1 <= len(docs) <= 3 and docs[0].metadata["source_id"] == "fluoxetine"
+    for d in docs:
+        meta = d.metadata
+        assert set(meta) >= {"source_id", "title", "section", "url", "kind", "path", "start", "end", "chunk_id"}
+        assert corpus_text(fake_settings.corpus.path, meta["path"])[meta["start"] : meta["end"]] == d.page_content
+    chain = retriever | RunnableLambda(lambda found: [d.metadata["kind"] for d in found])  # composes like any retriever
+    assert chain.invoke("Is Prozac safe in overdose?")
+
+
+def test_as_runnable_answers_invoke_batch_and_stream(bot: Chatbot) -> None:
+    runnable = bot.as_runnable()
+    history = [{"role": "user", "content": "Tell me about Prozac"}, {"role": "assistant", "content": "Fluoxetine is an SSRI."}]
+    answer = runnable.invoke({"question": "what about its half-life?", "history": history})
+    assert isinstance(answer, Answer) and answer.kind == "answer" and answer.citations
+    assert "fluoxetine" in answer.standalone_question.lower()
+    batch = runnable.batch([{"question": "What is Prozac?"}, "I want to die"])
+    assert [a.kind for a in batch] == ["answer", "crisis"] and all(a.disclaimer == DISCLAIMER for a in batch)
+    streamed = list(runnable.stream({"question": "What is Prozac?"}))
+    assert streamed and streamed[-1].text == batch[0].text
