@@ -191,7 +191,9 @@ def clients_child(url: str, sessions: int, seconds: float, questions: list[str])
     with ThreadPoolExecutor(max_workers=sessions) as pool:
         list(pool.map(session, range(sessions)))
     wall = time.perf_counter() - start
+    used = resource.getrusage(resource.RUSAGE_SELF)
     return {
+        "client_cpu_s": round(used.ru_utime + used.ru_stime, 1),
         "sessions": sessions, "seconds": round(wall, 2), "requests": len(latencies), "errors": len(errors), "error_examples": errors[:3],
         "requests_per_s": round(len(latencies) / wall, 1), "p50_ms": _pct(latencies, 0.5), "p95_ms": _pct(latencies, 0.95),
     }
@@ -226,10 +228,13 @@ def web_load(settings: Settings, sessions: int, seconds: float, questions: list[
                         log.seek(0)
                         raise RuntimeError(f"the web app did not start:\n{log.read()[-3000:]}") from None
                     time.sleep(0.5)
-            rss_before = psutil.Process(server.pid).memory_info().rss / 2**20
+            proc = psutil.Process(server.pid)
+            rss_before = proc.memory_info().rss / 2**20
+            cpu_before = sum(proc.cpu_times()[:2])
             result, _ = _child("clients", s, {"url": url, "sessions": sessions, "seconds": seconds, "questions": questions}, seconds + 300)
             result["server_rss_mb_before"] = round(rss_before, 1)
-            result["server_rss_mb_after"] = round(psutil.Process(server.pid).memory_info().rss / 2**20, 1)
+            result["server_rss_mb_after"] = round(proc.memory_info().rss / 2**20, 1)
+            result["server_cpu_s"] = round(sum(proc.cpu_times()[:2]) - cpu_before, 1)
         finally:
             server.terminate()
             server.wait(timeout=30)
