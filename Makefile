@@ -28,9 +28,10 @@ test: setup browser-deps
 	$(BIN)/pytest -q
 
 test-fast: setup
-	$(BIN)/pytest -q -m "not browser and not slow"
+	$(BIN)/pytest -q -m "not browser and not slow and not model and not server"
 
 lint: setup
+	$(BIN)/ruff format --check qa ingest eval tests app.py
 	$(BIN)/ruff check qa ingest eval tests app.py
 	$(BIN)/mypy qa ingest eval app.py
 

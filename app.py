@@ -16,7 +16,9 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 app = typer.Typer(
-    help="Evidence-aware answers about SSRIs, with verbatim citations.", no_args_is_help=True, add_completion=False,
+    help="Evidence-aware answers about SSRIs, with verbatim citations.",
+    no_args_is_help=True,
+    add_completion=False,
     pretty_exceptions_enable=False,  # main() turns unexpected errors into one line; no traceback or locals reach a user
 )
 
@@ -164,7 +166,9 @@ def evaluate(
 
 
 @app.command()
-def bench(quick: Annotated[bool, typer.Option(help="Smoke run in under a minute.")] = False, as_json: JsonFlag = False) -> None:
+def bench(
+    quick: Annotated[bool, typer.Option(help="Smoke run in under a minute.")] = False, as_json: JsonFlag = False
+) -> None:
     """Measure cold start, latency per stage, ingest throughput, memory and scale."""
     from eval.bench import run_cli as bench_cli
 
@@ -181,7 +185,11 @@ def main() -> None:
     except Exception as exc:
         if os.environ.get("SSRI_QA_DEBUG") == "1":
             raise
-        typer.secho(f"error: unexpected {exc.__class__.__name__}: {exc}. Set SSRI_QA_DEBUG=1 to see the details.", fg=typer.colors.RED, err=True)
+        typer.secho(
+            f"error: unexpected {exc.__class__.__name__}: {exc}. Set SSRI_QA_DEBUG=1 to see the details.",
+            fg=typer.colors.RED,
+            err=True,
+        )
         raise SystemExit(1) from None
 
 

@@ -24,7 +24,14 @@ from typing import Any
 from eval.runner import _pct
 from ingest.settings import Settings
 
-TARGETS = {"ask_p95_ms": 50.0, "ask_p95_ms_100k": 150.0, "cold_start_s": 3.0, "noop_reingest_s": 1.0, "web_rps": 40.0, "web_p95_ms": 500.0}
+TARGETS = {
+    "ask_p95_ms": 50.0,
+    "ask_p95_ms_100k": 150.0,
+    "cold_start_s": 3.0,
+    "noop_reingest_s": 1.0,
+    "web_rps": 40.0,
+    "web_p95_ms": 500.0,
+}
 WEB_SESSIONS = 20
 SCALE_SIZES = (1_000, 10_000, 100_000)
 QUICK_SCALE_SIZES = (1_000,)
@@ -92,7 +99,12 @@ def serve_child(settings: Settings, questions: list[str], rounds: int) -> dict[s
         "embedder": type(bot.embedder).__name__,
         "chunks": len(bot.index.chunks),
         "questions": len(questions) * rounds,
-        "latency_ms": {k: {"p50": _pct(v, 0.5), "p95": _pct(v, 0.95), "mean": round(statistics.fmean(v), 2)} for k, v in stages.items()} if rounds else {},
+        "latency_ms": {
+            k: {"p50": _pct(v, 0.5), "p95": _pct(v, 0.95), "mean": round(statistics.fmean(v), 2)}
+            for k, v in stages.items()
+        }
+        if rounds
+        else {},
         "peak_rss_mb": _peak_rss_mb(),
     }
 
@@ -128,7 +140,14 @@ def _child(mode: str, settings: Settings, payload: dict[str, Any], timeout: floa
     args = json.dumps({"settings": json.loads(settings.model_dump_json()), **payload})
     started = time.perf_counter()
     with tempfile.TemporaryFile(mode="w+") as err:
-        proc = subprocess.Popen([sys.executable, "-m", "eval.bench", mode], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err, env=_child_env(), text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "eval.bench", mode],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=err,
+            env=_child_env(),
+            text=True,
+        )
         assert proc.stdin and proc.stdout
         proc.stdin.write(args)
         proc.stdin.close()
@@ -194,8 +213,14 @@ def clients_child(url: str, sessions: int, seconds: float, questions: list[str])
     used = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "client_cpu_s": round(used.ru_utime + used.ru_stime, 1),
-        "sessions": sessions, "seconds": round(wall, 2), "requests": len(latencies), "errors": len(errors), "error_examples": errors[:3],
-        "requests_per_s": round(len(latencies) / wall, 1), "p50_ms": _pct(latencies, 0.5), "p95_ms": _pct(latencies, 0.95),
+        "sessions": sessions,
+        "seconds": round(wall, 2),
+        "requests": len(latencies),
+        "errors": len(errors),
+        "error_examples": errors[:3],
+        "requests_per_s": round(len(latencies) / wall, 1),
+        "p50_ms": _pct(latencies, 0.5),
+        "p95_ms": _pct(latencies, 0.95),
     }
 
 
@@ -213,7 +238,14 @@ def web_load(settings: Settings, sessions: int, seconds: float, questions: list[
     s.app.host = "127.0.0.1"
     url = f"http://127.0.0.1:{s.app.port}/"
     with tempfile.TemporaryFile(mode="w+") as log:
-        server = subprocess.Popen([sys.executable, "-m", "eval.bench", "web"], stdin=subprocess.PIPE, stdout=log, stderr=log, env=_child_env(), text=True)
+        server = subprocess.Popen(
+            [sys.executable, "-m", "eval.bench", "web"],
+            stdin=subprocess.PIPE,
+            stdout=log,
+            stderr=log,
+            env=_child_env(),
+            text=True,
+        )
         assert server.stdin
         server.stdin.write(json.dumps({"settings": json.loads(s.model_dump_json())}))
         server.stdin.close()
@@ -231,7 +263,12 @@ def web_load(settings: Settings, sessions: int, seconds: float, questions: list[
             proc = psutil.Process(server.pid)
             rss_before = proc.memory_info().rss / 2**20
             cpu_before = sum(proc.cpu_times()[:2])
-            result, _ = _child("clients", s, {"url": url, "sessions": sessions, "seconds": seconds, "questions": questions}, seconds + 300)
+            result, _ = _child(
+                "clients",
+                s,
+                {"url": url, "sessions": sessions, "seconds": seconds, "questions": questions},
+                seconds + 300,
+            )
             result["server_rss_mb_before"] = round(rss_before, 1)
             result["server_rss_mb_after"] = round(proc.memory_info().rss / 2**20, 1)
             result["server_cpu_s"] = round(sum(proc.cpu_times()[:2]) - cpu_before, 1)
@@ -253,7 +290,11 @@ def cold_start(settings: Settings, question: str, runs: int) -> dict[str, Any]:
             walls.append(wall)
             details.append(detail)
         best = details[walls.index(sorted(walls)[len(walls) // 2])]
-        out[backend] = {"process_to_first_answer_s": sorted(walls)[len(walls) // 2], "runs": walls, **{k: best[k] for k in ("import_s", "open_s", "first_answer_s", "embedder", "peak_rss_mb")}}
+        out[backend] = {
+            "process_to_first_answer_s": sorted(walls)[len(walls) // 2],
+            "runs": walls,
+            **{k: best[k] for k in ("import_s", "open_s", "first_answer_s", "embedder", "peak_rss_mb")},
+        }
     return out
 
 
@@ -292,7 +333,9 @@ def embedding_options(settings: Settings, questions: list[str], limit: int | Non
 
     int8 = OnnxEmbedder(quant_dir, sha, expected_onnx_sha256=file_sha256(quant_dir / "model.onnx"))
     options = {
-        "sentence-transformers encode loop (plain)": lambda t: plain.encode(t, batch_size=settings.embedding.batch_size, normalize_embeddings=True, show_progress_bar=False),
+        "sentence-transformers encode loop (plain)": lambda t: plain.encode(
+            t, batch_size=settings.embedding.batch_size, normalize_embeddings=True, show_progress_bar=False
+        ),
         "sentence-transformers, length-sorted (ingest default)": ours.embed,
         "onnxruntime fp32": onnx.embed,
         "onnxruntime int8 (dynamic quantization)": int8.embed,
@@ -317,7 +360,9 @@ def embedding_options(settings: Settings, questions: list[str], limit: int | Non
     return results
 
 
-def scale_series(settings: Settings, sizes: tuple[int, ...], questions: list[str], work: Path, base_chunks: int) -> list[dict[str, Any]]:
+def scale_series(
+    settings: Settings, sizes: tuple[int, ...], questions: list[str], work: Path, base_chunks: int
+) -> list[dict[str, Any]]:
     """Synthetic corpora grown from the real one. Vectors come from the fake embedder at 384
     dimensions (the model's size): embedding 100k chunks plus their ~300k sentences with the real
     model takes about an hour on two cores; the report estimates it from measured throughput."""
@@ -342,7 +387,16 @@ def scale_series(settings: Settings, sizes: tuple[int, ...], questions: list[str
         variants = variants_for(size - base_chunks, per_variant)
         ingested, _ = _child("ingest", s, {"build": {"source": str(settings.corpus.path), "variants": variants}}, 3600)
         served, wall = _child("serve", s, {"questions": questions, "rounds": 1}, 1200)
-        rows.append({"target_chunks": size, **ingested, "open_s": served["open_s"], "cold_start_s": wall, "latency_ms": served["latency_ms"], "serve_peak_rss_mb": served["peak_rss_mb"]})
+        rows.append(
+            {
+                "target_chunks": size,
+                **ingested,
+                "open_s": served["open_s"],
+                "cold_start_s": wall,
+                "latency_ms": served["latency_ms"],
+                "serve_peak_rss_mb": served["peak_rss_mb"],
+            }
+        )
         shutil.rmtree(s.data_dir, ignore_errors=True)
     return rows
 
@@ -381,7 +435,9 @@ def run(settings: Settings, quick: bool = False, progress: bool = True) -> dict[
             results["embedding_options"] = embedding_options(settings, questions, None)
         sizes = QUICK_SCALE_SIZES if quick else SCALE_SIZES
         say(f"scale series {sizes}")
-        results["scale"] = scale_series(settings, sizes, questions[:20] if quick else questions[:50], work, results["ingest"]["chunks"])
+        results["scale"] = scale_series(
+            settings, sizes, questions[:20] if quick else questions[:50], work, results["ingest"]["chunks"]
+        )
     results["verdicts"] = verdicts(results)
     return results
 
@@ -392,17 +448,26 @@ def verdicts(r: dict[str, Any]) -> dict[str, Any]:
     out = {
         "warm ask p95 ≤ 50 ms (shipped corpus)": [ask_p95, ask_p95 <= TARGETS["ask_p95_ms"]],
         "cold start ≤ 3 s": [cold, cold <= TARGETS["cold_start_s"]],
-        "no-op re-ingest ≤ 1 s": [r["ingest"]["noop_reingest_s"], r["ingest"]["noop_reingest_s"] <= TARGETS["noop_reingest_s"]],
+        "no-op re-ingest ≤ 1 s": [
+            r["ingest"]["noop_reingest_s"],
+            r["ingest"]["noop_reingest_s"] <= TARGETS["noop_reingest_s"],
+        ],
     }
     if "web" in r:
         w = r["web"]
-        out[f"web /ask ≥ 40 requests/s at {w['sessions']} sessions, 0 errors"] = [w["requests_per_s"], w["requests_per_s"] >= TARGETS["web_rps"] and w["errors"] == 0]
+        out[f"web /ask ≥ 40 requests/s at {w['sessions']} sessions, 0 errors"] = [
+            w["requests_per_s"],
+            w["requests_per_s"] >= TARGETS["web_rps"] and w["errors"] == 0,
+        ]
         out[f"web /ask p95 ≤ 500 ms at {w['sessions']} sessions"] = [w["p95_ms"], w["p95_ms"] <= TARGETS["web_p95_ms"]]
     largest = max(r["scale"], key=lambda row: row["chunks"])
     embed_p95 = r["warm"]["latency_ms"]["embed"]["p95"]
     big = round(largest["latency_ms"]["ask"]["p95"] + embed_p95, 2)  # fake query embedding replaced by the model's
     if largest["chunks"] >= 90_000:
-        out[f"warm ask p95 ≤ 150 ms at {largest['chunks']} chunks (incl. model query embedding)"] = [big, big <= TARGETS["ask_p95_ms_100k"]]
+        out[f"warm ask p95 ≤ 150 ms at {largest['chunks']} chunks (incl. model query embedding)"] = [
+            big,
+            big <= TARGETS["ask_p95_ms_100k"],
+        ]
     return out
 
 
@@ -437,7 +502,9 @@ def write_report(r: dict[str, Any], out: Path) -> None:
                 "",
                 "| requests | errors | requests/s | p50 ms | p95 ms | server RSS MB before → after |",
                 "|---|---|---|---|---|---|",
-                "| {requests} | {errors} | {requests_per_s} | {p50_ms} | {p95_ms} | {server_rss_mb_before} → {server_rss_mb_after} |".format(**r["web"]),
+                "| {requests} | {errors} | {requests_per_s} | {p50_ms} | {p95_ms} | {server_rss_mb_before} → {server_rss_mb_after} |".format(
+                    **r["web"]
+                ),
                 "",
             ]
             if "web" in r
@@ -447,13 +514,18 @@ def write_report(r: dict[str, Any], out: Path) -> None:
         "",
         "| query embedder | median s | runs | import s | open s | first answer s | peak RSS MB |",
         "|---|---|---|---|---|---|---|",
-        *[f"| {k} ({v['embedder']}) | {v['process_to_first_answer_s']} | {v['runs']} | {v['import_s']} | {v['open_s']} | {v['first_answer_s']} | {v['peak_rss_mb']} |" for k, v in r["cold_start"].items()],
+        *[
+            f"| {k} ({v['embedder']}) | {v['process_to_first_answer_s']} | {v['runs']} | {v['import_s']} | {v['open_s']} | {v['first_answer_s']} | {v['peak_rss_mb']} |"
+            for k, v in r["cold_start"].items()
+        ],
         "",
         "## Ingest, shipped corpus",
         "",
         "| embedder | chunks | texts embedded | seconds | chunks/s | no-op re-ingest s | index MB | peak RSS MB |",
         "|---|---|---|---|---|---|---|---|",
-        "| {embedder} | {chunks} | {embedded_texts} | {ingest_s} | {chunks_per_s} | {noop_reingest_s} | {index_mb} | {peak_rss_mb} |".format(**r["ingest"]),
+        "| {embedder} | {chunks} | {embedded_texts} | {ingest_s} | {chunks_per_s} | {noop_reingest_s} | {index_mb} | {peak_rss_mb} |".format(
+            **r["ingest"]
+        ),
     ]
     if "embedding_options" in r:
         eo = r["embedding_options"]
@@ -463,7 +535,10 @@ def write_report(r: dict[str, Any], out: Path) -> None:
             "",
             "| option | texts/s | top-5 identical | top-5 same set | min query cosine |",
             "|---|---|---|---|---|",
-            *[f"| {k} | {v['texts_per_s']} | {v['top5_identical']} | {v['top5_same_set']} | {v['min_query_cosine']} |" for k, v in eo["options"].items()],
+            *[
+                f"| {k} | {v['texts_per_s']} | {v['top5_identical']} | {v['top5_same_set']} | {v['min_query_cosine']} |"
+                for k, v in eo["options"].items()
+            ],
         ]
     lines += [
         "",
@@ -484,8 +559,12 @@ def write_report(r: dict[str, Any], out: Path) -> None:
     ]
     if "embedding_options" in r:
         rate = r["embedding_options"]["options"]["sentence-transformers, length-sorted (ingest default)"]["texts_per_s"]
-        lines += ["", f"Estimated real-model embedding time at {rate} texts/s (chunks + sentences): "
-                  + ", ".join(f"{s['chunks']} chunks ≈ {s['embedded_texts'] / rate / 60:.0f} min" for s in r["scale"]) + "."]
+        lines += [
+            "",
+            f"Estimated real-model embedding time at {rate} texts/s (chunks + sentences): "
+            + ", ".join(f"{s['chunks']} chunks ≈ {s['embedded_texts'] / rate / 60:.0f} min" for s in r["scale"])
+            + ".",
+        ]
     (out / "bench.md").write_text("\n".join(lines) + "\n")
 
     fig, axes = plt.subplots(1, 3, figsize=(16, 4.5))

@@ -63,7 +63,15 @@ class ConcatAnswerer:
     def __init__(self, index: Any) -> None:
         self.index = index
 
-    def compose(self, query: Any, vector: Any, passages: list[Any], book: Any, author_of: dict[str, str], aspect_vector: Any = None) -> Any:
+    def compose(
+        self,
+        query: Any,
+        vector: Any,
+        passages: list[Any],
+        book: Any,
+        author_of: dict[str, str],
+        aspect_vector: Any = None,
+    ) -> Any:
         from qa.answer import Draft
 
         draft = Draft("answer", best_similarity=1.0)
@@ -126,12 +134,25 @@ def evaluate_case(bot: Any, case: Case, corpus_root: Path) -> dict[str, Any]:
         support = any(re.search(f, quotes, re.I) for f in case.facts if f != "prescriber")
     rank = _hit_rank(passages, case.gold) if case.gold else None
     return {
-        "id": case.id, "category": case.category, "split": case.split, "kind": answer.kind, "expected_kind": case.expected_kind,
-        "outcome": outcome, "facts_ok": facts_ok, "forbidden_hit": forbidden_hit, "markers_resolve": markers <= numbers,
-        "verbatim": verbatim, "support": support, "rank": rank, "has_gold": bool(case.gold),
+        "id": case.id,
+        "category": case.category,
+        "split": case.split,
+        "kind": answer.kind,
+        "expected_kind": case.expected_kind,
+        "outcome": outcome,
+        "facts_ok": facts_ok,
+        "forbidden_hit": forbidden_hit,
+        "markers_resolve": markers <= numbers,
+        "verbatim": verbatim,
+        "support": support,
+        "rank": rank,
+        "has_gold": bool(case.gold),
         "disclaimer": answer.disclaimer == __import__("qa").DISCLAIMER and bool(answer.disclaimer),
-        "dispute_flagged": (case.expect_dispute in answer.disputes or "disputed" in text) if case.expect_dispute else None,
-        "retrieve_ms": (t1 - t0) * 1000, "answer_ms": (t2 - t1) * 1000,
+        "dispute_flagged": (case.expect_dispute in answer.disputes or "disputed" in text)
+        if case.expect_dispute
+        else None,
+        "retrieve_ms": (t1 - t0) * 1000,
+        "answer_ms": (t2 - t1) * 1000,
         "chars": len(text) if answer.kind == "answer" else None,
     }
 
@@ -168,7 +189,9 @@ def metrics(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "citation_verbatim": _mean([1.0 if r["verbatim"] else 0.0 for r in rows]),
         "citation_support": _mean([1.0 if r["support"] else 0.0 for r in supports]),
         "dispute_flagged": _mean([1.0 if r["dispute_flagged"] else 0.0 for r in disputes]),
-        "abstention_precision": _mean([1.0 if r["expected_kind"] == "no_answer" else 0.0 for r in predicted_abstain]) if predicted_abstain else 1.0,
+        "abstention_precision": _mean([1.0 if r["expected_kind"] == "no_answer" else 0.0 for r in predicted_abstain])
+        if predicted_abstain
+        else 1.0,
         "abstention_recall": _mean([1.0 if r["kind"] == "no_answer" else 0.0 for r in should_abstain]),
         "false_decline_rate": _mean([1.0 if r["kind"] == "no_answer" else 0.0 for r in answerable]),
         "answer_chars_p50": _pct([r["chars"] for r in rows if r.get("chars") is not None], 0.5),
@@ -220,7 +243,9 @@ def _check(key: str, values: dict[str, Any], label: str, limit: float) -> list[s
     return [f"{label} = {value} < {limit}"] if value < limit else []
 
 
-def run(settings: Settings, split: str = "test", configs: list[str] | None = None, progress: bool = False) -> dict[str, Any]:
+def run(
+    settings: Settings, split: str = "test", configs: list[str] | None = None, progress: bool = False
+) -> dict[str, Any]:
     cases = [c for c in load_cases() if split == "all" or c.split == split]
     results: dict[str, Any] = {"split": split, "configs": {}}
     for config in configs or ["shipped"]:
@@ -231,7 +256,9 @@ def run(settings: Settings, split: str = "test", configs: list[str] | None = Non
 
             iterator = tqdm(cases, desc=f"eval {config}", unit="case")
         rows = [evaluate_case(bot, c, settings.corpus.path) for c in iterator]
-        by_category = {cat: metrics([r for r in rows if r["category"] == cat]) for cat in sorted({r["category"] for r in rows})}
+        by_category = {
+            cat: metrics([r for r in rows if r["category"] == cat]) for cat in sorted({r["category"] for r in rows})
+        }
         results["configs"][config] = {"metrics": metrics(rows), "by_category": by_category, "rows": rows}
     return results
 
@@ -245,22 +272,52 @@ def write_reports(results: dict[str, Any], out: Path, failures: list[str]) -> No
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps({**results, "threshold_failures": failures}, indent=2, default=str))
     configs = list(results["configs"])
-    keys = ["hit_at_1", "hit_at_5", "mrr", "ndcg_at_5", "answer_accuracy", "crag_score", "citation_support", "dispute_flagged",
-            "abstention_precision", "abstention_recall", "false_decline_rate", "crisis_recall", "false_crisis_rate", "disclaimer_presence",
-            "answer_chars_p50", "answer_chars_mean",
-            "retrieve_ms_p50", "retrieve_ms_p95", "answer_ms_p50", "answer_ms_p95"]
-    lines = [f"# Evaluation report ({results['split']} split)", "", "| metric | " + " | ".join(configs) + " |", "|---|" + "---|" * len(configs)]
+    keys = [
+        "hit_at_1",
+        "hit_at_5",
+        "mrr",
+        "ndcg_at_5",
+        "answer_accuracy",
+        "crag_score",
+        "citation_support",
+        "dispute_flagged",
+        "abstention_precision",
+        "abstention_recall",
+        "false_decline_rate",
+        "crisis_recall",
+        "false_crisis_rate",
+        "disclaimer_presence",
+        "answer_chars_p50",
+        "answer_chars_mean",
+        "retrieve_ms_p50",
+        "retrieve_ms_p95",
+        "answer_ms_p50",
+        "answer_ms_p95",
+    ]
+    lines = [
+        f"# Evaluation report ({results['split']} split)",
+        "",
+        "| metric | " + " | ".join(configs) + " |",
+        "|---|" + "---|" * len(configs),
+    ]
     for k in keys:
         lines.append(f"| {k} | " + " | ".join(str(results["configs"][c]["metrics"][k]) for c in configs) + " |")
     cats = sorted(results["configs"][configs[0]]["by_category"])
-    lines += ["", "## By category: answer accuracy / CRAG score / median answer length (characters)", "",
-              "| category | cases | " + " | ".join(configs) + " |", "|---|---|" + "---|" * len(configs)]
+    lines += [
+        "",
+        "## By category: answer accuracy / CRAG score / median answer length (characters)",
+        "",
+        "| category | cases | " + " | ".join(configs) + " |",
+        "|---|---|" + "---|" * len(configs),
+    ]
     for cat in cats:
         cells = []
         for c in configs:
             m = results["configs"][c]["by_category"][cat]
             cells.append(f"{m['answer_accuracy']} / {m['crag_score']} / {m['answer_chars_p50']}")
-        lines.append(f"| {cat} | {results['configs'][configs[0]]['by_category'][cat]['cases']} | " + " | ".join(cells) + " |")
+        lines.append(
+            f"| {cat} | {results['configs'][configs[0]]['by_category'][cat]['cases']} | " + " | ".join(cells) + " |"
+        )
     lines += ["", "Threshold failures: " + ("none" if not failures else "; ".join(failures))]
     (out / "report.md").write_text("\n".join(lines) + "\n")
     fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
@@ -269,7 +326,12 @@ def write_reports(results: dict[str, Any], out: Path, failures: list[str]) -> No
         vals = [results["configs"][c]["by_category"][cat]["crag_score"] for cat in cats]
         axes[0].bar([x + i * width for x in range(len(cats))], vals, width, label=c)
         main = ["hit_at_5", "mrr", "answer_accuracy", "crag_score", "abstention_recall", "dispute_flagged"]
-        axes[1].bar([x + i * width for x in range(len(main))], [results["configs"][c]["metrics"][k] for k in main], width, label=c)
+        axes[1].bar(
+            [x + i * width for x in range(len(main))],
+            [results["configs"][c]["metrics"][k] for k in main],
+            width,
+            label=c,
+        )
     axes[0].set_xticks(range(len(cats)), cats, rotation=35, ha="right")
     axes[0].set_title("CRAG score by category (+1 right, 0 abstain, -1 wrong)")
     axes[1].set_xticks(range(6), ["hit@5", "MRR", "accuracy", "CRAG", "abstain rec.", "disputes"], rotation=20)

@@ -92,7 +92,9 @@ def build_corpus(source: Path, target: Path, variants: int, *, seed: int = 0, re
             variant_rng = random.Random(f"{seed}:{note.stem}:{v}:{revision if rng.random() < 0.5 else 0}")
             meta_v = dict(meta, title=f"{meta['title']} (variant {v})")
             head = yaml.safe_dump(meta_v, sort_keys=False, allow_unicode=True)
-            (target / "references" / f"{note.stem}-v{v}.md").write_text(f"---\n{head}---\n{perturb(body, variant_rng)}", encoding="utf-8")
+            (target / "references" / f"{note.stem}-v{v}.md").write_text(
+                f"---\n{head}---\n{perturb(body, variant_rng)}", encoding="utf-8"
+            )
     return target
 
 

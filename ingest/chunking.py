@@ -104,7 +104,18 @@ def fixed_spans(doc: Document, size: int) -> list[Span]:
 def chunk_document(doc: Document, settings: ChunkingSettings) -> list[Chunk]:
     if settings.strategy == "fixed":
         return [
-            Chunk(chunk_id(doc.source_id, "", doc.text[s.start : s.end], i), doc.source_id, doc.title, "", doc.default_kind, doc.url, doc.path, s.start, s.end, doc.text[s.start : s.end])
+            Chunk(
+                chunk_id(doc.source_id, "", doc.text[s.start : s.end], i),
+                doc.source_id,
+                doc.title,
+                "",
+                doc.default_kind,
+                doc.url,
+                doc.path,
+                s.start,
+                s.end,
+                doc.text[s.start : s.end],
+            )
             for i, s in enumerate(fixed_spans(doc, settings.target_chars))
         ]
     groups: list[tuple[str, list[Span]]] = []  # (section, units) per chunk

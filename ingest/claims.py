@@ -79,6 +79,10 @@ def check_claims_against_corpus(claims: list[Claim], texts: dict[str, str], path
                 raise ClaimsError(f"{path}: claim '{c.id}' field 'references': unknown reference '{ref}'")
         for ev in c.evidence:
             if ev.reference not in texts:
-                raise ClaimsError(f"{path}: claim '{c.id}' field 'evidence.reference': unknown reference '{ev.reference}'")
+                raise ClaimsError(
+                    f"{path}: claim '{c.id}' field 'evidence.reference': unknown reference '{ev.reference}'"
+                )
             if ev.quote not in texts[ev.reference]:
-                raise ClaimsError(f"{path}: claim '{c.id}' field 'evidence.quote': not found verbatim in {ev.reference}")
+                raise ClaimsError(
+                    f"{path}: claim '{c.id}' field 'evidence.quote': not found verbatim in {ev.reference}"
+                )

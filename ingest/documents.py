@@ -138,7 +138,9 @@ def _resolve_sources(rel: str, ref: ReferenceMeta, registry: SourceRegistry | No
         if isinstance(item, str):
             source = registry.get(item) if registry is not None else None
             if source is None:
-                raise DocumentError(rel, f"front matter field 'sources.{i}': unknown source id '{item}' (not in {SOURCES_DIR}/*.yaml)")
+                raise DocumentError(
+                    rel, f"front matter field 'sources.{i}': unknown source id '{item}' (not in {SOURCES_DIR}/*.yaml)"
+                )
             shorts.append(source.short())
             links.append(source.link())
         else:
@@ -148,7 +150,9 @@ def _resolve_sources(rel: str, ref: ReferenceMeta, registry: SourceRegistry | No
     return tuple(shorts), (links[0] if links else "")
 
 
-def load_document(path: Path, corpus_root: Path, max_bytes: int = 5_000_000, registry: SourceRegistry | None = None) -> Document:
+def load_document(
+    path: Path, corpus_root: Path, max_bytes: int = 5_000_000, registry: SourceRegistry | None = None
+) -> Document:
     rel = path.relative_to(corpus_root).as_posix()
     if not path.is_file():
         raise DocumentError(rel, "not a regular file (a folder, a broken link or a device)")
@@ -225,7 +229,16 @@ class DocumentRecord(BaseModel):
 
     @classmethod
     def of(cls, doc: Document) -> DocumentRecord:
-        return cls(path=doc.path, title=doc.title, kind=doc.kind, url=doc.url, sha256=doc.sha256, sources=doc.sources, topics=doc.topics, author=doc.author)
+        return cls(
+            path=doc.path,
+            title=doc.title,
+            kind=doc.kind,
+            url=doc.url,
+            sha256=doc.sha256,
+            sources=doc.sources,
+            topics=doc.topics,
+            author=doc.author,
+        )
 
     @property
     def attribution(self) -> str:
@@ -274,7 +287,9 @@ def scan_corpus(
             seen[doc.source_id] = doc.path
             documents.append(doc)
         except OSError as exc:
-            err = DocumentError(path.relative_to(corpus_root).as_posix(), f"file cannot be read ({exc.strerror or exc})")
+            err = DocumentError(
+                path.relative_to(corpus_root).as_posix(), f"file cannot be read ({exc.strerror or exc})"
+            )
             if strict:
                 raise err from None
             skipped.append(err)

@@ -131,5 +131,7 @@ def make_embedder(settings: EmbeddingSettings) -> Embedder:
             raise ModelIntegrityError("the bundled model is always hash-checked; expected_sha256 must be set")
         return SentenceTransformerEmbedder(bundled_model_dir(), settings.expected_sha256, settings.batch_size)
     if not settings.model:
-        raise ValueError("embedding backend 'sentence-transformers' needs a model name or path in SSRI_QA_EMBEDDING__MODEL")
+        raise ValueError(
+            "embedding backend 'sentence-transformers' needs a model name or path in SSRI_QA_EMBEDDING__MODEL"
+        )
     return SentenceTransformerEmbedder(settings.model, settings.model_sha256, settings.batch_size)

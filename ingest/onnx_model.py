@@ -56,8 +56,12 @@ def export(model_dir: Path, source_sha256: str, target: Path) -> dict[str, float
             super().__init__()
             self.inner = inner
 
-        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor) -> torch.Tensor:
-            return self.inner(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids).last_hidden_state
+        def forward(
+            self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
+        ) -> torch.Tensor:
+            return self.inner(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
 
     staging = target.with_name(target.name + ".tmp")
     shutil.rmtree(staging, ignore_errors=True)
@@ -87,7 +91,9 @@ def export(model_dir: Path, source_sha256: str, target: Path) -> dict[str, float
     worst = float(np.min(np.sum(reference * candidate, axis=1)))
     if worst < MIN_COSINE:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ModelIntegrityError(f"ONNX export disagrees with sentence-transformers (cosine {worst:.5f} < {MIN_COSINE}); not used")
+        raise ModelIntegrityError(
+            f"ONNX export disagrees with sentence-transformers (cosine {worst:.5f} < {MIN_COSINE}); not used"
+        )
     meta.update(min_cosine=round(worst, 6), seconds=round(time.perf_counter() - started, 2))
     (staging / META_FILE).write_text(json.dumps(meta), encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
@@ -116,17 +122,23 @@ class OnnxEmbedder:
 
     dimensions = 384
 
-    def __init__(self, folder: Path, source_sha256: str, *, expected_onnx_sha256: str | None = None, max_tokens: int = 256) -> None:
+    def __init__(
+        self, folder: Path, source_sha256: str, *, expected_onnx_sha256: str | None = None, max_tokens: int = 256
+    ) -> None:
         self.folder = folder
         self.identity = f"st:{source_sha256}"
         if expected_onnx_sha256 is None:
             meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
             if meta.get("source_sha256") != source_sha256:
-                raise ModelIntegrityError(f"{folder} was exported from other weights ({meta.get('source_sha256')}); delete it to re-export")
+                raise ModelIntegrityError(
+                    f"{folder} was exported from other weights ({meta.get('source_sha256')}); delete it to re-export"
+                )
             expected_onnx_sha256 = meta["onnx_sha256"]
         actual = file_sha256(folder / ONNX_FILE)
         if actual != expected_onnx_sha256:
-            raise ModelIntegrityError(f"{folder / ONNX_FILE} has sha256 {actual}, expected {expected_onnx_sha256}; delete the folder to re-export")
+            raise ModelIntegrityError(
+                f"{folder / ONNX_FILE} has sha256 {actual}, expected {expected_onnx_sha256}; delete the folder to re-export"
+            )
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -145,7 +157,9 @@ class OnnxEmbedder:
             encoded = self.tokenizer.encode_batch([texts[r] for r in rows])
             ids = np.array([e.ids for e in encoded], dtype=np.int64)
             mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
-            hidden = self.session.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)})[0]
+            hidden = self.session.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+            )[0]
             weights = mask[:, :, None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
             out[rows] = pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)

@@ -59,7 +59,10 @@ class IngestReport:
 
 def collection_name(settings: Settings, embedder_identity: str) -> str:
     """Named from what shapes the vectors, so a new model or chunking gets a fresh collection."""
-    shape = json.dumps({"embedder": embedder_identity, "chunking": settings.chunking.model_dump(), "v": MANIFEST_VERSION}, sort_keys=True)
+    shape = json.dumps(
+        {"embedder": embedder_identity, "chunking": settings.chunking.model_dump(), "v": MANIFEST_VERSION},
+        sort_keys=True,
+    )
     return f"{settings.index.collection_prefix}-{hashlib.sha256(shape.encode()).hexdigest()[:16]}"
 
 
@@ -155,7 +158,9 @@ def ingest(
     scan = scan_corpus(settings.corpus.path, strict=settings.corpus.strict, max_bytes=settings.corpus.max_file_bytes)
     report.skipped_files = [{"path": e.path, "reason": e.reason} for e in scan.skipped]
     documents = {d.source_id: d for d in scan.documents}
-    claims, drugs, vocabulary = _load_side_data(settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files)
+    claims, drugs, vocabulary = _load_side_data(
+        settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files
+    )
     chunks = [c for d in scan.documents for c in chunk_document(d, settings.chunking)]
     report.documents, report.chunks = len(documents), len(chunks)
     if not chunks:
@@ -165,10 +170,7 @@ def ingest(
     identity = embedder.identity if embedder else embedder_identity(settings)
     name = collection_name(settings, identity)
     report.collection = name
-    docs_meta = {
-        d.source_id: DocumentRecord.of(d).model_dump(mode="json")
-        for d in scan.documents
-    }
+    docs_meta = {d.source_id: DocumentRecord.of(d).model_dump(mode="json") for d in scan.documents}
     state = _digest(name, [c.chunk_id for c in chunks], claims, drugs, vocabulary, docs_meta)
     index_path = settings.index.path
 
@@ -196,15 +198,31 @@ def ingest(
                 [c.chunk_id for c in part],
                 vecs,
                 [c.text for c in part],
-                [{"source_id": c.source_id, "section": c.section, "source_kind": c.source_kind, "path": c.path, "start": c.start, "end": c.end} for c in part],
+                [
+                    {
+                        "source_id": c.source_id,
+                        "section": c.section,
+                        "source_kind": c.source_kind,
+                        "path": c.path,
+                        "start": c.start,
+                        "end": c.end,
+                    }
+                    for c in part
+                ],
             )
             report.embedded += len(part)
             if progress:
                 progress("embed chunks", report.embedded, len(missing))
 
-        sentence_rows, sentence_vectors, report.sentences_embedded = _sentences(chunks, documents, current, embedder, progress)
+        sentence_rows, sentence_vectors, report.sentences_embedded = _sentences(
+            chunks, documents, current, embedder, progress
+        )
         chunk_vectors = _chunk_vectors(chunks, vectors)
-        claim_vectors = embedder.embed([claim_text(c) for c in claims]) if claims else np.zeros((0, chunk_vectors.shape[1]), np.float32)
+        claim_vectors = (
+            embedder.embed([claim_text(c) for c in claims])
+            if claims
+            else np.zeros((0, chunk_vectors.shape[1]), np.float32)
+        )
 
         lexicon = Lexicon([]) if not drugs else _lexicon_from(drugs)
         bm25 = lexical.build([lexicon.expand(embedding_text(c)) for c in chunks])
@@ -259,7 +277,11 @@ def _lexicon_from(drugs: list[dict[str, Any]]) -> Lexicon:
 
 
 def _sentences(
-    chunks: list[Chunk], documents: dict[str, Document], previous: Generation | None, embedder: Embedder, progress: Progress | None
+    chunks: list[Chunk],
+    documents: dict[str, Document],
+    previous: Generation | None,
+    embedder: Embedder,
+    progress: Progress | None,
 ) -> tuple[list[list[int]], np.ndarray, int]:
     """Sentence rows [chunk index, start, end] and their vectors, reusing unchanged chunks' vectors."""
     reuse: dict[str, list[tuple[int, int, np.ndarray]]] = {}
@@ -294,7 +316,11 @@ def _sentences(
         if progress:
             progress("embed sentences", len(todo_text), len(todo_text))
     dim = embedder.dimensions
-    matrix = np.vstack([v for v in vectors if v is not None]).astype(np.float32) if vectors else np.zeros((0, dim), np.float32)
+    matrix = (
+        np.vstack([v for v in vectors if v is not None]).astype(np.float32)
+        if vectors
+        else np.zeros((0, dim), np.float32)
+    )
     return rows, matrix, len(todo_text)
 
 

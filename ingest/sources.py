@@ -169,7 +169,11 @@ def scan_registry(folder: Path) -> tuple[SourceRegistry, list[SourceError]]:
                 errors.append(SourceError(name, _describe(exc, i)))
                 continue
             if source.id in sources:
-                errors.append(SourceError(name, f"sources[{i}] field 'id': '{source.id}' is already defined in {files[source.id]}"))
+                errors.append(
+                    SourceError(
+                        name, f"sources[{i}] field 'id': '{source.id}' is already defined in {files[source.id]}"
+                    )
+                )
                 continue
             sources[source.id] = source
             files[source.id] = name

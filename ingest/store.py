@@ -46,7 +46,9 @@ def chroma_client(settings: IndexSettings):  # noqa: ANN201 - chromadb imported 
     if settings.chroma_url:
         url = urlparse(settings.chroma_url)
         if not url.hostname:
-            raise IndexUnavailable(f"SSRI_QA_CHROMA_URL '{settings.chroma_url}' is not a URL like http://127.0.0.1:8000")
+            raise IndexUnavailable(
+                f"SSRI_QA_CHROMA_URL '{settings.chroma_url}' is not a URL like http://127.0.0.1:8000"
+            )
         try:
             client = chromadb.HttpClient(
                 host=url.hostname,
@@ -89,7 +91,14 @@ class VectorStore:
     def ids(self) -> set[str]:
         return set(self.collection.get(include=[])["ids"])
 
-    def add(self, ids: list[str], vectors: np.ndarray, documents: list[str], metadatas: list[dict[str, Any]], batch: int = 1000) -> None:
+    def add(
+        self,
+        ids: list[str],
+        vectors: np.ndarray,
+        documents: list[str],
+        metadatas: list[dict[str, Any]],
+        batch: int = 1000,
+    ) -> None:
         self._count = None
         for i in range(0, len(ids), batch):
             try:
@@ -145,7 +154,9 @@ def read_current(index_path: Path) -> Generation | None:
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexUnavailable(f"index generation {path} is unreadable ({exc}); run `ssri-qa ingest` to rebuild") from None
+        raise IndexUnavailable(
+            f"index generation {path} is unreadable ({exc}); run `ssri-qa ingest` to rebuild"
+        ) from None
     return Generation(path, manifest)
 
 
@@ -157,7 +168,9 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def write_generation(index_path: Path, name: str, files: dict[str, bytes | np.ndarray], writers: dict[str, Any] | None = None) -> Generation:
+def write_generation(
+    index_path: Path, name: str, files: dict[str, bytes | np.ndarray], writers: dict[str, Any] | None = None
+) -> Generation:
     """Write a generation under a temporary name, fsync, rename into place, then switch CURRENT."""
     gens = generations_dir(index_path)
     gens.mkdir(parents=True, exist_ok=True)
@@ -226,7 +239,9 @@ def writer_lock(index_path: Path) -> Iterator[None]:
         index_path.mkdir(parents=True, exist_ok=True)
         fh = (index_path / ".lock").open("a")
     except OSError as exc:
-        raise IndexUnavailable(f"cannot write to the index folder {index_path}: {exc.strerror or exc}. Check permissions and free disk space.") from None
+        raise IndexUnavailable(
+            f"cannot write to the index folder {index_path}: {exc.strerror or exc}. Check permissions and free disk space."
+        ) from None
     try:
         fcntl.flock(fh, fcntl.LOCK_EX)
         yield

@@ -1,7 +1,7 @@
 """ssri-qa: evidence-aware question answering over material about SSRIs.
 
-    from qa import Chatbot, DISCLAIMER
-    answer = Chatbot().ask("What is Lexapro?")
+from qa import Chatbot, DISCLAIMER
+answer = Chatbot().ask("What is Lexapro?")
 """
 
 from typing import TYPE_CHECKING, Any

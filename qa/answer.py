@@ -42,20 +42,40 @@ _ANAPHOR = re.compile(
     r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|even so)\b",
     re.I,
 )
-_ALSO = re.compile(r"^\W*(?:[\w'-]+\s+){0,3}(?:also|too|either)\b", re.I)  # "SSRI labels also warn ...": adds to the one before
-_INTRODUCES = re.compile(r"\b(?:has been |have been |is |are )?(?:termed|dubbed|nicknamed)\b|\bthere is (?:this|a) saying\b|\bas follows\b|:\s*$", re.I)
+_ALSO = re.compile(
+    r"^\W*(?:[\w'-]+\s+){0,3}(?:also|too|either)\b", re.I
+)  # "SSRI labels also warn ...": adds to the one before
+_INTRODUCES = re.compile(
+    r"\b(?:has been |have been |is |are )?(?:termed|dubbed|nicknamed)\b|\bthere is (?:this|a) saying\b|\bas follows\b|:\s*$",
+    re.I,
+)
 _WANTS = {
-    "duration": re.compile(r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b", re.I),
+    "duration": re.compile(
+        r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b",
+        re.I,
+    ),
     "dose": re.compile(r"\b\d+(?:\.\d+)?\s*mg\b|\bdoses?\b", re.I),
-    "frequency": re.compile(r"%|\b\d+ (?:in|of|out of) \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b", re.I),
-    "reason": re.compile(r"\b(?:because|due to|since|as a result|caused by|which is why|reason|so that|thought to)\b", re.I),
-    "truth": re.compile(r"\b(?:evidence|found|shown|studies|study|review|trials?|proven|supported|no consistent|not been shown|debated|myth)\b", re.I),
-    "ranking": re.compile(r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|more|less)\b", re.I),
+    "frequency": re.compile(
+        r"%|\b\d+ (?:in|of|out of) \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b", re.I
+    ),
+    "reason": re.compile(
+        r"\b(?:because|due to|since|as a result|caused by|which is why|reason|so that|thought to)\b", re.I
+    ),
+    "truth": re.compile(
+        r"\b(?:evidence|found|shown|studies|study|review|trials?|proven|supported|no consistent|not been shown|debated|myth)\b",
+        re.I,
+    ),
+    "ranking": re.compile(
+        r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|more|less)\b", re.I
+    ),
     "definition": re.compile(r"\b(?:is|are|means|refers to|describes|stands for)\b\s+(?:a|an|the|when|that)\b", re.I),
 }
 _POPULATION = {
     "older": re.compile(r"\b(?:older|elderly|over (?:60|65)|aged? (?:60|65)|later life|falls?)\b", re.I),
-    "young": re.compile(r"\b(?:child(?:ren)?|adolescents?|young (?:people|adults)|teen(?:ager)?s?|under 18|paediatric|pediatric|aged? (?:8|12|18|24))\b", re.I),
+    "young": re.compile(
+        r"\b(?:child(?:ren)?|adolescents?|young (?:people|adults)|teen(?:ager)?s?|under 18|paediatric|pediatric|aged? (?:8|12|18|24))\b",
+        re.I,
+    ),
     "pregnant": re.compile(r"\b(?:pregnan\w*|trimester|newborns?|births?|unborn)\b", re.I),
     "breastfeeding": re.compile(r"\b(?:breast\w*|milk|nursing|infants?)\b", re.I),
 }
@@ -119,11 +139,17 @@ class ExtractiveAnswerer:
         return before, after
 
     # ------------------------------------------------------------------ scoring
-    def candidates(self, question: Question, vector: np.ndarray, passages: list[Passage], aspect_vector: np.ndarray | None = None) -> list[Candidate]:
+    def candidates(
+        self, question: Question, vector: np.ndarray, passages: list[Passage], aspect_vector: np.ndarray | None = None
+    ) -> list[Candidate]:
         index = self.index
         wanted_terms = content_terms(f"{question.search_text}")
         query_drugs = set(question.drugs)
-        class_pattern = re.compile(r"\b(?:" + "|".join(re.escape(c) for c in question.classes) + r")s?\b") if len(question.drugs) >= 2 and question.classes else None
+        class_pattern = (
+            re.compile(r"\b(?:" + "|".join(re.escape(c) for c in question.classes) + r")s?\b")
+            if len(question.drugs) >= 2 and question.classes
+            else None
+        )
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         out: list[Candidate] = []
@@ -138,8 +164,10 @@ class ExtractiveAnswerer:
             if aspect_vector is not None:
                 sims = np.maximum(sims, index.sentence_vectors[rows] @ aspect_vector)
             kind = index.chunks[ci].source_kind
-            kind_penalty = REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS if (question.about_articles and kind == "reference") else (
-                0.0 if question.about_articles else ARTICLE_PENALTY[kind]
+            kind_penalty = (
+                REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS
+                if (question.about_articles and kind == "reference")
+                else (0.0 if question.about_articles else ARTICLE_PENALTY[kind])
             )
             for row, sim in zip(rows, sims, strict=True):
                 row = int(row)
@@ -178,7 +206,14 @@ class ExtractiveAnswerer:
         for side in self._sides(question):
             if any(side(c) for c in chosen):
                 continue
-            extra = next((c for c in candidates if side(c) and c.score >= best - SECOND_SIDE_MARGIN and self._says_something_new(c, chosen)), None)
+            extra = next(
+                (
+                    c
+                    for c in candidates
+                    if side(c) and c.score >= best - SECOND_SIDE_MARGIN and self._says_something_new(c, chosen)
+                ),
+                None,
+            )
             if extra is not None and len(chosen) < self.settings.max_sentences + 1:
                 chosen.append(extra)
         return chosen
@@ -235,12 +270,19 @@ class ExtractiveAnswerer:
         chunk = self.index.chunks[ci]
         if chunk.source_kind == "reference" or not _ANAPHOR.match(self.index.sentence_text(after)):
             return False
-        between = chunk.text[int(self.index.sentence_rows[row][2]) - chunk.start : int(self.index.sentence_rows[after][1]) - chunk.start]
+        between = chunk.text[
+            int(self.index.sentence_rows[row][2]) - chunk.start : int(self.index.sentence_rows[after][1]) - chunk.start
+        ]
         return "\n" not in between
 
     # ------------------------------------------------------------------ composing
     def compose(
-        self, question: Question, vector: np.ndarray, passages: list[Passage], book: CitationBook, author_of: dict[str, str],
+        self,
+        question: Question,
+        vector: np.ndarray,
+        passages: list[Passage],
+        book: CitationBook,
+        author_of: dict[str, str],
         aspect_vector: np.ndarray | None = None,
     ) -> Draft:
         candidates = self.candidates(question, vector, passages, aspect_vector)
@@ -266,7 +308,12 @@ class ExtractiveAnswerer:
             if not on_topic or max(c.similarity for c in on_topic) < self.settings.min_relevance:
                 return Draft("no_answer", best_similarity=best_similarity, not_covered=question.topic_phrase)
             candidates = sorted(
-                (c if c in on_topic else Candidate(c.row, c.chunk_index, c.passage_rank, c.similarity, c.score - OFF_TOPIC_PENALTY) for c in candidates),
+                (
+                    c
+                    if c in on_topic
+                    else Candidate(c.row, c.chunk_index, c.passage_rank, c.similarity, c.score - OFF_TOPIC_PENALTY)
+                    for c in candidates
+                ),
                 key=lambda c: -c.score,
             )
         chosen = self.select(question, candidates)

@@ -31,7 +31,7 @@ from qa.question import Question, analyse, corpus_words, english, is_everyday
 from qa.retrieval import Mode, Query, Retriever
 from qa.runnables import ChatbotRetriever, answer_runnable
 from qa.safety import route
-from qa.types import Answer, Passage, Timings
+from qa.types import Answer, AnswerKind, Passage, Timings
 
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
@@ -66,7 +66,10 @@ class Chatbot:
         if not text:
             return []
         k = _clamp_k(k)
-        standalone = self.standalone(text[: self.settings.answer.max_question_chars], clean_history(history, self.settings.answer.max_history_turns))
+        standalone = self.standalone(
+            text[: self.settings.answer.max_question_chars],
+            clean_history(history, self.settings.answer.max_history_turns),
+        )
         parsed = analyse(standalone, self.corpus_words)
         vector, aspect = self._embed_question(parsed, Timings())
         return self._search(parsed, vector, aspect, k, Timings())
@@ -117,12 +120,25 @@ class Chatbot:
         timings.embed_ms = (time.perf_counter() - t0) * 1000
         return vectors[0], (vectors[1] if len(vectors) > 1 else None)
 
-    def _search(self, question: Question, vector: np.ndarray, aspect: np.ndarray | None, k: int, timings: Timings) -> list[Passage]:
-        also = [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
+    def _search(
+        self, question: Question, vector: np.ndarray, aspect: np.ndarray | None, k: int, timings: Timings
+    ) -> list[Passage]:
+        also = (
+            [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
+        )
         prior = self._prior_sources(question)
         uncapped = prior if question.about_articles else ()
-        return self.retriever.search(question.search_text, vector, k, also=also, prior_sources=prior, uncapped=uncapped, topic=question.topic,
-            sides=[(drug, f"{drug} {question.aspect_text}") for drug in question.drugs[:3]] if question.qtype == "comparison" else (),
+        return self.retriever.search(
+            question.search_text,
+            vector,
+            k,
+            also=also,
+            prior_sources=prior,
+            uncapped=uncapped,
+            topic=question.topic,
+            sides=[(drug, f"{drug} {question.aspect_text}") for drug in question.drugs[:3]]
+            if question.qtype == "comparison"
+            else (),
             timings=timings,
         )
 
@@ -148,7 +164,9 @@ class Chatbot:
             return self._final("crisis", messages.CRISIS_MESSAGE, question=text)
         limit = self.settings.answer.max_question_chars
         if len(text) > limit:
-            return self._final("no_answer", messages.TOO_LONG_MESSAGE.format(length=len(text), limit=limit), question=text)
+            return self._final(
+                "no_answer", messages.TOO_LONG_MESSAGE.format(length=len(text), limit=limit), question=text
+            )
         turns = clean_history(history, self.settings.answer.max_history_turns)
         standalone = self.standalone(text, turns)
         question = analyse(standalone, self.corpus_words)
@@ -173,7 +191,14 @@ class Chatbot:
                 body = f"{messages.PERSONAL_DECISION_NOTE.split('. Here is')[0]}.\n\n{body}"
             return self._final("no_answer", body, question=text, standalone=standalone, timings=timings)
         used_chunks = {cid for cid, _, _ in draft.used_spans}
-        claims = relevant_claims(self.index, question.search_text, vector, used_chunks, draft.used_spans, self.settings.answer.claim_similarity)
+        claims = relevant_claims(
+            self.index,
+            question.search_text,
+            vector,
+            used_chunks,
+            draft.used_spans,
+            self.settings.answer.claim_similarity,
+        )
         paragraphs = list(draft.paragraphs) + dispute_paragraphs(self.index, book, claims, self.author_of)
         if draft.not_covered:
             paragraphs.insert(0, messages.NOT_COVERED_LEAD.format(what=draft.not_covered))
@@ -181,13 +206,22 @@ class Chatbot:
             paragraphs.insert(0, messages.PERSONAL_DECISION_NOTE)
         timings.answer_ms = (time.perf_counter() - t1) * 1000
         return Answer(
-            "answer", "\n\n".join(paragraphs), book.citations(), messages.DISCLAIMER,
-            disputes=[c.id for c, _ in claims if c.disputed], question=text, standalone_question=standalone,
+            "answer",
+            "\n\n".join(paragraphs),
+            book.citations(),
+            messages.DISCLAIMER,
+            disputes=[c.id for c, _ in claims if c.disputed],
+            question=text,
+            standalone_question=standalone,
             timings=timings,
         )
 
-    def _final(self, kind: str, text: str, *, question: str = "", standalone: str = "", timings: Timings | None = None) -> Answer:
-        return Answer(kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone, timings=timings)  # type: ignore[arg-type]
+    def _final(
+        self, kind: AnswerKind, text: str, *, question: str = "", standalone: str = "", timings: Timings | None = None
+    ) -> Answer:
+        return Answer(
+            kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone, timings=timings
+        )
 
 
 def _clamp_k(k: Any) -> int:
@@ -207,7 +241,9 @@ def make_query_embedder(settings: Settings) -> Embedder:
     from ingest.onnx_model import OnnxEmbedder, ensure_export
 
     # "auto" uses an export made at ingest; "onnx" makes one now if there is none.
-    folder = ensure_export(bundled_model_dir(), emb.expected_sha256, settings.data_dir, create=emb.query_backend == "onnx")
+    folder = ensure_export(
+        bundled_model_dir(), emb.expected_sha256, settings.data_dir, create=emb.query_backend == "onnx"
+    )
     return OnnxEmbedder(folder, emb.expected_sha256) if folder else make_embedder(emb)
 
 

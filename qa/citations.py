@@ -47,9 +47,19 @@ class CitationBook:
             doc = self.index.documents.get(chunk.source_id)
             out.append(
                 Citation(
-                    n=n, source_id=chunk.source_id, title=chunk.title, section=chunk.section, url=chunk.url,
-                    source_kind=chunk.source_kind, quote=chunk.text[s - chunk.start : e - chunk.start], path=chunk.path,
-                    chunk_id=cid, context=chunk.text, sources=cited_in(doc.sources if doc else (), chunk.text[s - chunk.start : e - chunk.start], chunk.text),
+                    n=n,
+                    source_id=chunk.source_id,
+                    title=chunk.title,
+                    section=chunk.section,
+                    url=chunk.url,
+                    source_kind=chunk.source_kind,
+                    quote=chunk.text[s - chunk.start : e - chunk.start],
+                    path=chunk.path,
+                    chunk_id=cid,
+                    context=chunk.text,
+                    sources=cited_in(
+                        doc.sources if doc else (), chunk.text[s - chunk.start : e - chunk.start], chunk.text
+                    ),
                     disputed=cid in self._disputed,
                 )
             )
@@ -59,6 +69,7 @@ class CitationBook:
 def cited_in(sources: tuple[str, ...], quote: str, section: str) -> tuple[str, ...]:
     """The works a quote itself names ("(Anglin et al., 2014)", "NICE"), else those its section names,
     else every work the note cites: attribution as exact as the text allows."""
+
     def key(source: str) -> list[str]:
         return [w for w in re.findall(r"[A-Z][A-Za-z]+|[A-Z]{2,}\d*|NG\d+", source) if len(w) >= 3 and w not in _COMMON]
 
@@ -69,4 +80,19 @@ def cited_in(sources: tuple[str, ...], quote: str, section: str) -> tuple[str, .
     return sources
 
 
-_COMMON = {"The", "And", "For", "With", "US", "UK", "SSRI", "SSRIs", "Journal", "American", "British", "Guideline", "Label", "Prescribing"}
+_COMMON = {
+    "The",
+    "And",
+    "For",
+    "With",
+    "US",
+    "UK",
+    "SSRI",
+    "SSRIs",
+    "Journal",
+    "American",
+    "British",
+    "Guideline",
+    "Label",
+    "Prescribing",
+}

@@ -16,13 +16,23 @@ MAX_MESSAGE_CHARS = 4000
 
 # Words that point back into the conversation ("is it safe", "what about her", "that one") and
 # openings that continue it ("and for older people?", "what about prozac?").
-_ANAPHOR = re.compile(r"\b(it|its|it's|it’s|they|them|their|this|that|these|those|one|ones|he|him|his|she|her|hers|same|the drug|the medication|the medicine|the pills?|the tablets?)\b", re.I)
+_ANAPHOR = re.compile(
+    r"\b(it|its|it's|it’s|they|them|their|this|that|these|those|one|ones|he|him|his|she|her|hers|same|the drug|the medication|the medicine|the pills?|the tablets?)\b",
+    re.I,
+)
 _THING = re.compile(r"\b(it|its|it's|it’s|this one|that one|the drug|the medication|the medicine|the same)\b", re.I)
 _PERSON = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
-_FOLLOW_UP_START = re.compile(r"^\s*(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b", re.I)
+_FOLLOW_UP_START = re.compile(
+    r"^\s*(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b", re.I
+)
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
-_POPULATION_WORDS = {"older": "an older adult", "young": "a teenager", "pregnant": "pregnancy", "breastfeeding": "breastfeeding"}
+_POPULATION_WORDS = {
+    "older": "an older adult",
+    "young": "a teenager",
+    "pregnant": "pregnancy",
+    "breastfeeding": "breastfeeding",
+}
 
 
 def clean_text(text: str) -> str:
@@ -127,8 +137,14 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         extra.extend(ctx.drugs)
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
         extra.extend(d for d in ctx.drugs if d not in {m.generic for m in own_drugs})
-    content = [w for w in re.findall(r"[a-z]+", question.lower()) if w not in _STOP and w not in {m.surface.lower() for m in own_drugs}]
-    if own_drugs and not points_back and len(content) <= 2 and ctx.topic:  # "what about prozac?" asks the last question again
+    content = [
+        w
+        for w in re.findall(r"[a-z]+", question.lower())
+        if w not in _STOP and w not in {m.surface.lower() for m in own_drugs}
+    ]
+    if (
+        own_drugs and not points_back and len(content) <= 2 and ctx.topic
+    ):  # "what about prozac?" asks the last question again
         extra.append(ctx.topic)
     if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
         extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug

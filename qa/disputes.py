@@ -14,7 +14,12 @@ SUPPORTED_EXTRA = 0.1  # a supported claim is worth showing only when asked abou
 
 
 def relevant_claims(
-    index: LoadedIndex, question: str, vector: np.ndarray, used_chunks: set[str], used_spans: list[tuple[str, int, int]], threshold: float
+    index: LoadedIndex,
+    question: str,
+    vector: np.ndarray,
+    used_chunks: set[str],
+    used_spans: list[tuple[str, int, int]],
+    threshold: float,
 ) -> list[tuple[PlacedClaim, bool]]:
     """(claim, asked_directly) for claims the answer quotes or the question is about."""
     if not index.claims:
@@ -36,7 +41,9 @@ def relevant_claims(
     return [(c, d) for c, d, _ in found[:2]]
 
 
-def dispute_paragraphs(index: LoadedIndex, book: CitationBook, claims: list[tuple[PlacedClaim, bool]], author_of: dict[str, str]) -> list[str]:
+def dispute_paragraphs(
+    index: LoadedIndex, book: CitationBook, claims: list[tuple[PlacedClaim, bool]], author_of: dict[str, str]
+) -> list[str]:
     paragraphs = []
     for claim, direct in claims:
         evidence_refs = []

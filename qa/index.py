@@ -38,8 +38,14 @@ class LoadedIndex:
 
     def __post_init__(self) -> None:
         self.chunk_row = {c.chunk_id: i for i, c in enumerate(self.chunks)}
-        order = np.argsort(self.sentence_rows[:, 0], kind="stable") if len(self.sentence_rows) else np.zeros(0, np.int64)
-        bounds = np.searchsorted(self.sentence_rows[order, 0], np.arange(len(self.chunks) + 1)) if len(order) else np.zeros(len(self.chunks) + 1, np.int64)
+        order = (
+            np.argsort(self.sentence_rows[:, 0], kind="stable") if len(self.sentence_rows) else np.zeros(0, np.int64)
+        )
+        bounds = (
+            np.searchsorted(self.sentence_rows[order, 0], np.arange(len(self.chunks) + 1))
+            if len(order)
+            else np.zeros(len(self.chunks) + 1, np.int64)
+        )
         self.sentences_of_chunk = [order[bounds[i] : bounds[i + 1]] for i in range(len(self.chunks))]
 
     def chunk_terms(self, row: int) -> frozenset[str]:
@@ -55,7 +61,9 @@ class LoadedIndex:
         cached = self._claim_drugs.get(claim.id)
         if cached is None:
             text = f"{claim.quote} {claim.correction}"
-            cached = self._claim_drugs[claim.id] = frozenset(m.generic for m in self.lexicon.mentions(text, fuzzy=False))
+            cached = self._claim_drugs[claim.id] = frozenset(
+                m.generic for m in self.lexicon.mentions(text, fuzzy=False)
+            )
         return cached
 
     def sentence_text(self, row: int) -> str:
@@ -87,7 +95,9 @@ def open_index(settings: Settings) -> LoadedIndex | None:
             vocabulary=Vocabulary([Entry.model_validate(e) for e in m.get("vocabulary", [])]),
         )
     except (OSError, KeyError, ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
-        raise IndexUnavailable(f"index generation {generation.path} is incomplete ({exc}); run `ssri-qa ingest` to rebuild it") from None
+        raise IndexUnavailable(
+            f"index generation {generation.path} is incomplete ({exc}); run `ssri-qa ingest` to rebuild it"
+        ) from None
     return index
 
 

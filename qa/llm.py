@@ -30,13 +30,22 @@ def make_chat_model(settings: Settings) -> Any:
         from langchain_openai import ChatOpenAI
 
         return ChatOpenAI(
-            model=llm.model, base_url=llm.base_url, api_key=llm.api_key, timeout=llm.timeout_s,
-            max_retries=0, temperature=llm.temperature,
+            model=llm.model,
+            base_url=llm.base_url,
+            api_key=llm.api_key,
+            timeout=llm.timeout_s,
+            max_retries=0,
+            temperature=llm.temperature,
         )
     if settings.answer.backend == "ollama":
         from langchain_ollama import ChatOllama
 
-        return ChatOllama(model=llm.model, base_url=llm.base_url, temperature=llm.temperature, client_kwargs={"timeout": llm.timeout_s})
+        return ChatOllama(
+            model=llm.model,
+            base_url=llm.base_url,
+            temperature=llm.temperature,
+            client_kwargs={"timeout": llm.timeout_s},
+        )
     raise ValueError(f"unknown generative backend {settings.answer.backend!r}")
 
 
@@ -46,7 +55,9 @@ class Generator(Protocol):
 
     def rewrite(self, question: str, history: list[dict[str, str]]) -> str | None: ...
 
-    def answer(self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook, extractive: Draft) -> tuple[Draft, CitationBook] | None: ...
+    def answer(
+        self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook, extractive: Draft
+    ) -> tuple[Draft, CitationBook] | None: ...
 
 
 class UncitedReply(ValueError):
@@ -68,15 +79,16 @@ class LLMGenerator:
         self.answer_chain = (
             RunnableLambda(self._prompt_inputs) | answer_prompt | self.model | StrOutputParser()
         ).with_fallbacks([RunnableLambda(lambda inputs: None)])
-        self.rewrite_chain = (ChatPromptTemplate.from_messages([("human", REWRITE_PROMPT)]) | self.model | StrOutputParser()).with_fallbacks(
-            [RunnableLambda(lambda inputs: "")]
-        )
+        self.rewrite_chain = (
+            ChatPromptTemplate.from_messages([("human", REWRITE_PROMPT)]) | self.model | StrOutputParser()
+        ).with_fallbacks([RunnableLambda(lambda inputs: "")])
 
     @staticmethod
     def _prompt_inputs(inputs: dict[str, Any]) -> dict[str, str]:
         passages: list[Passage] = inputs["passages"]
         numbered = "\n\n".join(
-            f"[{i}] ({kind_label(p.source_kind)}; {p.title}{' — ' + p.section if p.section else ''})\n{p.text}" for i, p in enumerate(passages, start=1)
+            f"[{i}] ({kind_label(p.source_kind)}; {p.title}{' — ' + p.section if p.section else ''})\n{p.text}"
+            for i, p in enumerate(passages, start=1)
         )
         return {"passages": numbered, "question": inputs["question"]}
 
@@ -86,7 +98,9 @@ class LLMGenerator:
         text = text.strip().splitlines()[0].strip() if text and text.strip() else ""
         return text if 3 <= len(text) <= 500 else None
 
-    def answer(self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook, extractive: Draft) -> tuple[Draft, CitationBook] | None:
+    def answer(
+        self, question: str, passages: list[Passage], index: LoadedIndex, book: CitationBook, extractive: Draft
+    ) -> tuple[Draft, CitationBook] | None:
         from langchain_core.runnables import RunnableLambda
 
         def checked(reply: str | None) -> tuple[Draft, CitationBook]:
@@ -104,7 +118,9 @@ class LLMGenerator:
             return None
         return (draft, used_book) if draft is not extractive else None
 
-    def _checked(self, reply: str, passages: list[Passage], index: LoadedIndex, book: CitationBook) -> tuple[Draft, CitationBook]:
+    def _checked(
+        self, reply: str, passages: list[Passage], index: LoadedIndex, book: CitationBook
+    ) -> tuple[Draft, CitationBook]:
         if reply.strip().upper().startswith("NO_ANSWER"):
             return Draft("no_answer"), book
         kept: list[str] = []

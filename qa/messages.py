@@ -42,7 +42,9 @@ PERSONAL_DECISION_NOTE = (
     "or pharmacist, who knows your situation. Here is what my sources say in general:"
 )
 
-EMPTY_QUESTION_MESSAGE = "Please type a question about SSRIs, for example: \"What are common side effects of sertraline?\""
+EMPTY_QUESTION_MESSAGE = (
+    'Please type a question about SSRIs, for example: "What are common side effects of sertraline?"'
+)
 
 TOO_LONG_MESSAGE = (
     "Your question is {length:,} characters long; the limit is {limit:,}. "

@@ -20,7 +20,9 @@ from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS, stem, words
 from ingest.vocabulary import Vocabulary
 
-QuestionType = Literal["duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"]
+QuestionType = Literal[
+    "duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"
+]
 
 # Words a question may use that say nothing about its subject, so a corpus that never uses them
 # is no sign of a topic outside the sources (people, feelings, chat, everyday verbs).
@@ -41,22 +43,56 @@ GENERIC = frozenset(
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
     mention mentions mentioned suggest suggests suggested""".split()
 )
-_CLASS_WORDS = re.compile(r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I)
+_CLASS_WORDS = re.compile(
+    r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I
+)
 _ARTICLE_WORDS = re.compile(
     r"\b(author|authors|article|articles|blog|blogger|desmolysium|tellmi|tellmipsychiatry|the guy|this guy|writer|writes|wrote|according to (?:the|this) (?:post|article|blog|author))\b",
     re.I,
 )
 _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
-    ("comparison", re.compile(r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|weaker|worse|most|least|fewer|more|longer|shorter|faster|slower|quicker))", re.I)),
-    ("ranking", re.compile(r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest)\b", re.I)),
-    ("duration", re.compile(r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast)\b", re.I)),
-    ("frequency", re.compile(r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients))\b", re.I)),
-    ("dose", re.compile(r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b", re.I)),
+    (
+        "comparison",
+        re.compile(
+            r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|weaker|worse|most|least|fewer|more|longer|shorter|faster|slower|quicker))",
+            re.I,
+        ),
+    ),
+    (
+        "ranking",
+        re.compile(
+            r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest)\b", re.I
+        ),
+    ),
+    (
+        "duration",
+        re.compile(
+            r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast)\b",
+            re.I,
+        ),
+    ),
+    (
+        "frequency",
+        re.compile(
+            r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients))\b",
+            re.I,
+        ),
+    ),
+    (
+        "dose",
+        re.compile(r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b", re.I),
+    ),
     ("truth", re.compile(r"\b(true|myth|really|actually|proven|evidence|a lie|real thing|scam|debunked)\b", re.I)),
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
-    ("definition", re.compile(r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b", re.I)),
+    (
+        "definition",
+        re.compile(r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b", re.I),
+    ),
 ]
-_COMPARATIVE = re.compile(r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder)\b", re.I)
+_COMPARATIVE = re.compile(
+    r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder)\b",
+    re.I,
+)
 MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
 # An English word this frequent (Zipf scale: 4.4 ≈ 25 per million words, e.g. "yesterday" 4.9, "damage" 4.9)
 # is everyday language, not a topic; rarer ones the corpus lacks are ("grapefruit" 3.2, "tinnitus" 2.8).
@@ -90,7 +126,9 @@ class Question:
     uncovered: tuple[str, ...]  # phrases of the question that the corpus never uses
     unknown_names: tuple[str, ...]  # of those, words that are not English: names we have no source on
     uncovered_share: float  # share of the key terms that the corpus never uses
-    uncovered_parts: tuple[str, ...]  # uncovered phrases that make up a whole coordinated part ("tinnitus or a dry mouth")
+    uncovered_parts: tuple[
+        str, ...
+    ]  # uncovered phrases that make up a whole coordinated part ("tinnitus or a dry mouth")
     parts: tuple[str, ...]  # the sub-questions of a multi-part question (one item otherwise)
     names_class: bool  # the question names a drug class ("SSRIs", "antidepressants")
     topic: str = ""  # the question's most specific word the corpus does use ("lithium"); an answer must be about it
@@ -134,7 +172,9 @@ class WordPool:
 class CorpusWords(WordPool):
     """What the corpus says and how: its words, how many chunks use each, its drug names and lay wording."""
 
-    def __init__(self, surface: set[str], lexicon: Lexicon, vocabulary: Vocabulary, chunk_counts: dict[str, int] | None = None) -> None:
+    def __init__(
+        self, surface: set[str], lexicon: Lexicon, vocabulary: Vocabulary, chunk_counts: dict[str, int] | None = None
+    ) -> None:
         super().__init__(surface)
         self.chunk_counts = chunk_counts or {}
         self.stem_counts: dict[str, int] = {}
@@ -156,7 +196,16 @@ def is_english(word: str) -> bool:
     vocab = english()
     if word in vocab:
         return True
-    for suffix, repl in (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"), ("ly", "")):
+    for suffix, repl in (
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ly", ""),
+    ):
         if word.endswith(suffix) and word[: -len(suffix)] + repl in vocab:
             return True
     return False
@@ -187,7 +236,11 @@ def question_type(text: str) -> QuestionType:
 
 def split_parts(text: str) -> tuple[str, ...]:
     """'what is X and how long does it take?' → ('what is X', 'how long does it take')."""
-    pieces = re.split(r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|is|are|does|do|can|could|should|which|will)\b)", text, flags=re.I)
+    pieces = re.split(
+        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|is|are|does|do|can|could|should|which|will)\b)",
+        text,
+        flags=re.I,
+    )
     parts = tuple(p.strip() for p in pieces if p and len(words(p)) >= 2)
     return parts or (text,)
 
@@ -203,7 +256,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     qtype = question_type(text)
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
         qtype = "comparison"  # "which stays in your body longer, prozac or zoloft"
-    if len(drugs) >= 2 and qtype != "comparison" and "interaction" not in terms:  # two drugs in one question: how they combine
+    if (
+        len(drugs) >= 2 and qtype != "comparison" and "interaction" not in terms
+    ):  # two drugs in one question: how they combine
         terms = f"{terms} interaction combined with".strip()
     search_text = lexicon.normalise(text)
     # The aspect: the question with each drug replaced by its class, so class-level notes compete fairly.
@@ -234,7 +289,12 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     present = 0  # words of the question the corpus does use
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = hit.group(0).lower().replace("'", "").replace("’", "")
-        if any(s <= hit.start() < e for s, e in [*drug_spans, *markup]) or word in STOPWORDS or word in lay_words or word in GENERIC:
+        if (
+            any(s <= hit.start() < e for s, e in [*drug_spans, *markup])
+            or word in STOPWORDS
+            or word in lay_words
+            or word in GENERIC
+        ):
             continue
         # Judge only the question itself, not a preamble ("ignore your rules ..."), for what is missing.
         if hit.start() >= offset:
@@ -249,12 +309,23 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         if corpus.known(word):
             present += 1
             used_in = corpus.stem_counts.get(stem(word), 0)
-            if 0 < used_in <= RARE_CHUNKS and not is_everyday(word) and not _verb_like(word) and not _CLASS_WORDS.fullmatch(word):
+            if (
+                0 < used_in <= RARE_CHUNKS
+                and not is_everyday(word)
+                and not _verb_like(word)
+                and not _CLASS_WORDS.fullmatch(word)
+            ):
                 topics.append((used_in, _zipf(word), word, _phrase_around(text, hit)))
             # A name the lexicon does not know and the corpus only mentions in passing ("gabapentin" in one
             # list of drugs) is still a drug we have no source on.
             passing = 0 < corpus.chunk_counts.get(word, 0) <= PASSING_MENTION
-            if passing and DRUG_NAME.search(word) and not is_english(word) and not corpus.lexicon.generic(word) and not _CLASS_WORDS.fullmatch(word):
+            if (
+                passing
+                and DRUG_NAME.search(word)
+                and not is_english(word)
+                and not corpus.lexicon.generic(word)
+                and not _CLASS_WORDS.fullmatch(word)
+            ):
                 unknown.append(hit.group(0))
                 missing_words.add(word)
                 uncovered.append(_phrase_around(text, hit))
@@ -278,13 +349,25 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_articles = bool(_ARTICLE_WORDS.search(text))
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     return Question(
-        text=text, drugs=drugs, classes=classes, notes=notes, populations=expansion.populations, qtype=qtype,
-        expansion=terms, search_text=search_text, aspect_text=aspect_text,
-        about_articles=about_articles, key_terms=frozenset(key),
-        uncovered=tuple(dict.fromkeys(uncovered)), unknown_names=tuple(dict.fromkeys(unknown)), parts=split_parts(text),
-        uncovered_share=share, uncovered_parts=_uncovered_parts(question, missing_words, corpus),
+        text=text,
+        drugs=drugs,
+        classes=classes,
+        notes=notes,
+        populations=expansion.populations,
+        qtype=qtype,
+        expansion=terms,
+        search_text=search_text,
+        aspect_text=aspect_text,
+        about_articles=about_articles,
+        key_terms=frozenset(key),
+        uncovered=tuple(dict.fromkeys(uncovered)),
+        unknown_names=tuple(dict.fromkeys(unknown)),
+        parts=split_parts(text),
+        uncovered_share=share,
+        uncovered_parts=_uncovered_parts(question, missing_words, corpus),
         names_class=bool(_CLASS_WORDS.search(text)),
-        topic=topic[2] if topic else "", topic_phrase=topic[3] if topic else "",
+        topic=topic[2] if topic else "",
+        topic_phrase=topic[3] if topic else "",
     )
 
 
@@ -299,7 +382,11 @@ def _uncovered_parts(question: str, missing: set[str], corpus: CorpusWords) -> t
     out, covered = [], False
     for i, segment in enumerate(segments):
         seg_words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", segment)]
-        key = [w for w in seg_words if w not in STOPWORDS and w not in GENERIC and len(w) >= MIN_WORD and not corpus.lexicon.generic(w)]
+        key = [
+            w
+            for w in seg_words
+            if w not in STOPWORDS and w not in GENERIC and len(w) >= MIN_WORD and not corpus.lexicon.generic(w)
+        ]
         # Before a conjunction only the words next to it are coordinated ("raise my cholesterol and ...").
         tail = key
         if i < len(segments) - 1:

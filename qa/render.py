@@ -56,7 +56,11 @@ def sources_html(answer: Answer | None) -> str:
         badge = f'<span class="badge kind-{c.source_kind}">{html.escape(kind_label(c.source_kind))}</span>'
         disputed = '<span class="badge disputed">⚠ disputed claim</span>' if c.disputed else ""
         section = f" — {html.escape(c.section)}" if c.section else ""
-        link = f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener noreferrer">original</a>' if c.url.startswith("http") else ""
+        link = (
+            f'<a href="{html.escape(c.url)}" target="_blank" rel="noopener noreferrer">original</a>'
+            if c.url.startswith("http")
+            else ""
+        )
         cited = f'<div class="cites">Cites: {html.escape("; ".join(c.sources))}</div>' if c.sources else ""
         items.append(
             f'<details class="source" id="src-{c.n}" data-n="{c.n}"><summary><b>[{c.n}]</b> {html.escape(c.title)}{section} {badge}{disputed}</summary>'

@@ -32,7 +32,9 @@ class Query:
 
 
 class Retriever:
-    def __init__(self, index: LoadedIndex, store: VectorStore | None, settings: RetrievalSettings, mode: Mode = "hybrid") -> None:
+    def __init__(
+        self, index: LoadedIndex, store: VectorStore | None, settings: RetrievalSettings, mode: Mode = "hybrid"
+    ) -> None:
         self.index = index
         self.store = store
         self.settings = settings
@@ -54,8 +56,17 @@ class Retriever:
         return [row for row, _ in lexical.search(self.index.bm25, self.index.lexicon.expand(query), n)]
 
     def search(
-        self, query: str, vector: np.ndarray, k: int, *, also: Sequence[Query] = (), prior_sources: Sequence[str] = (), uncapped: Sequence[str] = (),
-        topic: str = "", sides: Sequence[tuple[str, str]] = (), timings: Timings | None = None,
+        self,
+        query: str,
+        vector: np.ndarray,
+        k: int,
+        *,
+        also: Sequence[Query] = (),
+        prior_sources: Sequence[str] = (),
+        uncapped: Sequence[str] = (),
+        topic: str = "",
+        sides: Sequence[tuple[str, str]] = (),
+        timings: Timings | None = None,
     ) -> list[Passage]:
         """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion,
         `prior_sources` are documents that get a small head start (the notes on the named drugs),
@@ -65,7 +76,11 @@ class Retriever:
         n = max(self.settings.candidates, k)
         queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
-        dense = [(q.weight, self.dense(q.vector, n)) for q in queries if q.vector is not None] if self.mode != "lexical" else []
+        dense = (
+            [(q.weight, self.dense(q.vector, n)) for q in queries if q.vector is not None]
+            if self.mode != "lexical"
+            else []
+        )
         t1 = time.perf_counter()
         lex = [(q.weight, self.lexical(q.text, n)) for q in queries] if self.mode != "dense" else []
         t2 = time.perf_counter()
@@ -82,13 +97,23 @@ class Retriever:
         ordered = sorted(fused, key=lambda r: (-fused[r], r))
         kept = self._diverse(ordered, k, set(uncapped))
         if topic and not any(self.mentions(row, topic) for row in kept):
-            kept += [row for row in self.lexical(topic, self.settings.per_document) if row not in kept and self.mentions(row, topic)]
+            kept += [
+                row
+                for row in self.lexical(topic, self.settings.per_document)
+                if row not in kept and self.mentions(row, topic)
+            ]
         for name, text in sides:
             if not any(self.mentions(row, name, heading=True) for row in kept):
-                kept += [row for row in self.lexical(text, n) if row not in kept and self.mentions(row, name, heading=True)][:1]
+                kept += [
+                    row for row in self.lexical(text, n) if row not in kept and self.mentions(row, name, heading=True)
+                ][:1]
         t3 = time.perf_counter()
         if timings is not None:
-            timings.dense_ms, timings.lexical_ms, timings.fusion_ms = (t1 - t0) * 1000, (t2 - t1) * 1000, (t3 - t2) * 1000
+            timings.dense_ms, timings.lexical_ms, timings.fusion_ms = (
+                (t1 - t0) * 1000,
+                (t2 - t1) * 1000,
+                (t3 - t2) * 1000,
+            )
         return [self._passage(row, fused.get(row, 0.0)) for row in kept]
 
     def mentions(self, row: int, word: str, *, heading: bool = False) -> bool:
@@ -121,6 +146,15 @@ class Retriever:
     def _passage(self, row: int, score: float) -> Passage:
         c = self.index.chunks[row]
         return Passage(
-            text=c.text, source_id=c.source_id, title=c.title, section=c.section, source_kind=c.source_kind,
-            score=round(score, 6), chunk_id=c.chunk_id, url=c.url, path=c.path, start=c.start, end=c.end,
+            text=c.text,
+            source_id=c.source_id,
+            title=c.title,
+            section=c.section,
+            source_kind=c.source_kind,
+            score=round(score, 6),
+            chunk_id=c.chunk_id,
+            url=c.url,
+            path=c.path,
+            start=c.start,
+            end=c.end,
         )

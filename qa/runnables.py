@@ -28,8 +28,16 @@ class ChatbotRetriever(BaseRetriever):
             Document(
                 page_content=p.text,
                 metadata={
-                    "source_id": p.source_id, "title": p.title, "section": p.section, "url": p.url, "kind": p.source_kind,
-                    "path": p.path, "start": p.start, "end": p.end, "chunk_id": p.chunk_id, "score": p.score,
+                    "source_id": p.source_id,
+                    "title": p.title,
+                    "section": p.section,
+                    "url": p.url,
+                    "kind": p.source_kind,
+                    "path": p.path,
+                    "start": p.start,
+                    "end": p.end,
+                    "chunk_id": p.chunk_id,
+                    "score": p.score,
                 },
             )
             for p in self.bot.retrieve(query, k=self.k)

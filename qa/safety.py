@@ -18,19 +18,76 @@ from rapidfuzz import fuzz, process
 Route = Literal["crisis", "personal", "general"]
 
 _KEYWORDS = [
-    "suicide", "suicidal", "kill", "killing", "myself", "overdose", "overdosed", "overdosing",
-    "die", "dying", "dead", "death", "alive", "living", "pills", "tablets", "bottle", "harm",
-    "hurt", "cutting", "hanging", "lethal", "fatal", "deadly", "anymore", "pointless", "goodbye",
-    "pregnant", "pregnancy", "breastfeeding", "taper", "tapering", "double", "switch", "increase",
-    "decrease", "stop", "quit",
+    "suicide",
+    "suicidal",
+    "kill",
+    "killing",
+    "myself",
+    "overdose",
+    "overdosed",
+    "overdosing",
+    "die",
+    "dying",
+    "dead",
+    "death",
+    "alive",
+    "living",
+    "pills",
+    "tablets",
+    "bottle",
+    "harm",
+    "hurt",
+    "cutting",
+    "hanging",
+    "lethal",
+    "fatal",
+    "deadly",
+    "anymore",
+    "pointless",
+    "goodbye",
+    "pregnant",
+    "pregnancy",
+    "breastfeeding",
+    "taper",
+    "tapering",
+    "double",
+    "switch",
+    "increase",
+    "decrease",
+    "stop",
+    "quit",
 ]
 _SLANG = {
-    "kms": "kill myself", "kys": "kill myself", "kil": "kill", "dye": "die", "ded": "dead",
-    "wanna": "want to", "gonna": "going to", "gotta": "have to", "im": "i am", "ive": "i have",
-    "ill": "i will", "id": "i would", "dont": "do not", "cant": "can not", "wont": "will not",
-    "od": "overdose", "oded": "overdosed", "odd": "overdosed", "unalive": "kill", "meds": "pills",
-    "tabs": "tablets", "pils": "pills", "u": "you", "urself": "yourself", "myslef": "myself",
-    "mysef": "myself", "slef": "self", "anymore": "anymore", "sh": "self harm", "selfharm": "self harm",
+    "kms": "kill myself",
+    "kys": "kill myself",
+    "kil": "kill",
+    "dye": "die",
+    "ded": "dead",
+    "wanna": "want to",
+    "gonna": "going to",
+    "gotta": "have to",
+    "im": "i am",
+    "ive": "i have",
+    "ill": "i will",
+    "id": "i would",
+    "dont": "do not",
+    "cant": "can not",
+    "wont": "will not",
+    "od": "overdose",
+    "oded": "overdosed",
+    "odd": "overdosed",
+    "unalive": "kill",
+    "meds": "pills",
+    "tabs": "tablets",
+    "pils": "pills",
+    "u": "you",
+    "urself": "yourself",
+    "myslef": "myself",
+    "mysef": "myself",
+    "slef": "self",
+    "anymore": "anymore",
+    "sh": "self harm",
+    "selfharm": "self harm",
 }
 
 _FIRST = r"(?:i|me|my|myself)"
@@ -66,12 +123,26 @@ _CRISIS = [re.compile(p) for p in _CRISIS_PATTERNS]
 
 _PERSONAL_VERBS = r"(?:stop|stopping|quit|quitting|start|starting|begin|double|doubling|increase|increasing|decrease|decreasing|reduce|reducing|lower|lowering|raise|raising|switch|switching|change|changing|taper|tapering|come off|coming off|get off|getting off|skip|skipping|miss|missed|halve|cut down|cut back|take more|take less|take extra|combine|mix)"
 _PERSONAL = [
-    re.compile(rf"\b(?:should|can|could|may|shall|must|would it be ok if|is it ok if|is it safe if|do you think)\s+i\b[^.?!]{{0,50}}\b{_PERSONAL_VERBS}\b"),
-    re.compile(rf"\b(?:is it (?:ok|okay|safe|fine|bad)|would it be (?:ok|okay|safe))\s+(?:for me\s+)?to\b[^.?!]{{0,40}}\b{_PERSONAL_VERBS}\b"),
-    re.compile(rf"\b(?:i want to|i am going to|i plan to|i am thinking of|i am thinking about|i would like to|i need to|how do i|how should i|how can i|when should i|when can i)\b[^.?!]{{0,20}}\b{_PERSONAL_VERBS}\b"),
-    re.compile(r"\b(?:what|which)\s+(?:dose|dosage|amount)\s+(?:should|do|can)\s+i\b|\bhow (?:much|many)\b[^.?!]{0,30}\bshould i take\b"),
-    re.compile(r"\bmy\s+(?:dose|dosage|prescription|medication|meds|pills|tablets)\b[^.?!]{0,40}\b(?:" + _PERSONAL_VERBS[3:-1] + r"|too (?:high|low)|right)\b"),
-    re.compile(r"\b(?:i am|i have just found out i am|i might be|i could be|we are|my partner is|my wife is)\s+(?:\w+\s+)?pregnant\b|\b(?:trying|planning)\s+(?:to\s+)?(?:get\s+|become\s+)?pregnant\b|\bi am breastfeeding\b|\bwhile (?:i am )?breastfeeding\b"),
+    re.compile(
+        rf"\b(?:should|can|could|may|shall|must|would it be ok if|is it ok if|is it safe if|do you think)\s+i\b[^.?!]{{0,50}}\b{_PERSONAL_VERBS}\b"
+    ),
+    re.compile(
+        rf"\b(?:is it (?:ok|okay|safe|fine|bad)|would it be (?:ok|okay|safe))\s+(?:for me\s+)?to\b[^.?!]{{0,40}}\b{_PERSONAL_VERBS}\b"
+    ),
+    re.compile(
+        rf"\b(?:i want to|i am going to|i plan to|i am thinking of|i am thinking about|i would like to|i need to|how do i|how should i|how can i|when should i|when can i)\b[^.?!]{{0,20}}\b{_PERSONAL_VERBS}\b"
+    ),
+    re.compile(
+        r"\b(?:what|which)\s+(?:dose|dosage|amount)\s+(?:should|do|can)\s+i\b|\bhow (?:much|many)\b[^.?!]{0,30}\bshould i take\b"
+    ),
+    re.compile(
+        r"\bmy\s+(?:dose|dosage|prescription|medication|meds|pills|tablets)\b[^.?!]{0,40}\b(?:"
+        + _PERSONAL_VERBS[3:-1]
+        + r"|too (?:high|low)|right)\b"
+    ),
+    re.compile(
+        r"\b(?:i am|i have just found out i am|i might be|i could be|we are|my partner is|my wife is)\s+(?:\w+\s+)?pregnant\b|\b(?:trying|planning)\s+(?:to\s+)?(?:get\s+|become\s+)?pregnant\b|\bi am breastfeeding\b|\bwhile (?:i am )?breastfeeding\b"
+    ),
 ]
 
 

@@ -10,8 +10,6 @@ from ingest.types import SourceKind
 AnswerKind = Literal["answer", "no_answer", "crisis", "error"]  # error: an internal failure, told calmly
 
 
-
-
 @dataclass(frozen=True)
 class Passage:
     text: str

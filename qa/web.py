@@ -46,7 +46,11 @@ def record_feedback(path: Path, data_dir: Path, entry: dict[str, Any]) -> None:
 def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
     def respond(message: str, messages: list[dict[str, Any]], records: list[dict[str, Any]]):  # noqa: ANN202
         # The plain question/answer text of this session's earlier turns (the chat shows HTML).
-        history = [{"role": role, "content": r[key]} for r in records or [] for role, key in (("user", "question"), ("assistant", "answer"))]
+        history = [
+            {"role": role, "content": r[key]}
+            for r in records or []
+            for role, key in (("user", "question"), ("assistant", "answer"))
+        ]
         user = {"role": "user", "content": _escape_user(message)}
         shown = [*(messages or []), user]
         answer: Answer | None = None
@@ -61,7 +65,12 @@ def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
         if answer is None:  # stream always ends with the Answer; never leave the user without one
             answer = bot.ask(message, history)
         reply = {"role": "assistant", "content": answer_html(answer)}
-        record = {"question": message, "answer": answer.text, "kind": answer.kind, "citations": [f"{c.source_id}#{c.chunk_id}" for c in answer.citations]}
+        record = {
+            "question": message,
+            "answer": answer.text,
+            "kind": answer.kind,
+            "citations": [f"{c.source_id}#{c.chunk_id}" for c in answer.citations],
+        }
         yield "", [*shown, reply], sources_html(answer), [*records, record]
 
     def on_feedback(data: gr.LikeData, records: list[dict[str, Any]]) -> None:
@@ -79,11 +88,23 @@ def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
         with gr.Row(equal_height=False, elem_id="main-row"):
             with gr.Column(scale=3, min_width=300):
                 chat = gr.Chatbot(
-                    elem_id="chat", height=560, label="Conversation", feedback_options=("Like", "Dislike"),
-                    sanitize_html=True, render_markdown=True, placeholder="Ask a question about SSRIs. Answers quote their sources.",
+                    elem_id="chat",
+                    height=560,
+                    label="Conversation",
+                    feedback_options=("Like", "Dislike"),
+                    sanitize_html=True,
+                    render_markdown=True,
+                    placeholder="Ask a question about SSRIs. Answers quote their sources.",
                 )
                 with gr.Row():
-                    box = gr.Textbox(elem_id="question", placeholder="e.g. What is escitalopram?", show_label=False, scale=5, max_lines=4, autofocus=True)
+                    box = gr.Textbox(
+                        elem_id="question",
+                        placeholder="e.g. What is escitalopram?",
+                        show_label=False,
+                        scale=5,
+                        max_lines=4,
+                        autofocus=True,
+                    )
                     send = gr.Button("Ask", variant="primary", elem_id="ask", scale=1, min_width=80)
                 new = gr.Button("New conversation", elem_id="new-conversation", size="sm")
                 gr.Examples(EXAMPLES, inputs=box, label="Try one of these")
@@ -130,4 +151,3 @@ def launch(settings: Settings | None = None, *, block: bool = True, bot: Chatbot
         quiet=True,
     )
     return demo
-

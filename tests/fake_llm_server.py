@@ -24,11 +24,18 @@ def scripted_server(replies: list[str], delay_s: float = 0.0) -> Iterator[dict]:
             if delay_s:
                 time.sleep(delay_s)
             text = state["replies"].pop(0) if len(state["replies"]) > 1 else state["replies"][0]
-            payload = json.dumps({
-                "id": "chatcmpl-test", "object": "chat.completion", "created": int(time.time()), "model": body.get("model", "m"),
-                "choices": [{"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }).encode()
+            payload = json.dumps(
+                {
+                    "id": "chatcmpl-test",
+                    "object": "chat.completion",
+                    "created": int(time.time()),
+                    "model": body.get("model", "m"),
+                    "choices": [
+                        {"index": 0, "message": {"role": "assistant", "content": text}, "finish_reason": "stop"}
+                    ],
+                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                }
+            ).encode()
             try:
                 self.send_response(200)
                 self.send_header("Content-Type", "application/json")

@@ -11,7 +11,10 @@ pytestmark = pytest.mark.model
 @pytest.mark.parametrize(
     ("question", "named"),
     [
-        ("How much insulin should a type 1 diabetic inject?", "insulin"),  # the corpus uses "insulin" only in an analogy
+        (
+            "How much insulin should a type 1 diabetic inject?",
+            "insulin",
+        ),  # the corpus uses "insulin" only in an analogy
         ("what is the best treatment for migraine", "migraine"),  # ... and "migraine" only beside triptans
         ("can my cat take zoloft", "cat"),  # a question made only of words the sources never use
     ],
@@ -25,9 +28,14 @@ def test_a_topic_the_sources_only_mention_in_passing_is_declined_by_name(model_b
 
 @pytest.mark.parametrize(
     ("question", "quoted"),
-    [("can I take a triptan for migraine with sertraline?", "triptan"), ("does prozac mess with my other meds", "fluoxetine")],
+    [
+        ("can I take a triptan for migraine with sertraline?", "triptan"),
+        ("does prozac mess with my other meds", "fluoxetine"),
+    ],
 )
-def test_a_rare_topic_the_sources_do_cover_is_answered_from_the_passage_that_uses_it(model_bot, question: str, quoted: str) -> None:
+def test_a_rare_topic_the_sources_do_cover_is_answered_from_the_passage_that_uses_it(
+    model_bot, question: str, quoted: str
+) -> None:
     answer = model_bot.ask(question)
     assert answer.kind == "answer", answer.text
     assert any(quoted in c.quote.lower() or quoted in c.section.lower() for c in answer.citations), answer.text

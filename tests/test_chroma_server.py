@@ -52,8 +52,20 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     assert chroma, "the chroma CLI ships with the chromadb package"
     port = free_port()
-    proc = subprocess.Popen([chroma, "run", "--path", str(tmp_path_factory.mktemp("chroma-server")), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            chroma,
+            "run",
+            "--path",
+            str(tmp_path_factory.mktemp("chroma-server")),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url, proc)
@@ -99,15 +111,30 @@ def test_editing_a_document_updates_the_server_collection(server_settings, test_
 
 
 def test_cli_uses_the_short_url_variable(tmp_path: Path, test_corpus: Path, chroma_url: str) -> None:
-    env = child_env({"SSRI_QA_CHROMA_URL": chroma_url, "SSRI_QA_CORPUS__PATH": str(test_corpus), "SSRI_QA_INDEX__PATH": str(tmp_path / "index"),
-                     "SSRI_QA_EMBEDDING__BACKEND": "fake", "SSRI_QA_INDEX__COLLECTION_PREFIX": f"cli{uuid.uuid4().hex[:8]}",
-                     "SSRI_QA_ANSWER__MIN_RELEVANCE": "0.05", "SSRI_QA_DATA_DIR": str(tmp_path)})
+    env = child_env(
+        {
+            "SSRI_QA_CHROMA_URL": chroma_url,
+            "SSRI_QA_CORPUS__PATH": str(test_corpus),
+            "SSRI_QA_INDEX__PATH": str(tmp_path / "index"),
+            "SSRI_QA_EMBEDDING__BACKEND": "fake",
+            "SSRI_QA_INDEX__COLLECTION_PREFIX": f"cli{uuid.uuid4().hex[:8]}",
+            "SSRI_QA_ANSWER__MIN_RELEVANCE": "0.05",
+            "SSRI_QA_DATA_DIR": str(tmp_path),
+        }
+    )
     reports = []
     for _ in range(2):
-        done = subprocess.run([sys.executable, "-m", "app", "ingest", "--json"], env=env, capture_output=True, timeout=180)
+        done = subprocess.run(
+            [sys.executable, "-m", "app", "ingest", "--json"], env=env, capture_output=True, timeout=180
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         reports.append(json.loads(done.stdout))
     assert reports[0]["embedded"] > 0 and reports[1]["embedded"] == 0
-    done = subprocess.run([sys.executable, "-m", "app", "ask", "--json", "What is the half-life of fluoxetine?"], env=env, capture_output=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "ask", "--json", "What is the half-life of fluoxetine?"],
+        env=env,
+        capture_output=True,
+        timeout=180,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["kind"] == "answer"

@@ -18,7 +18,13 @@ def real_article() -> Document:
 
 def test_plain_text_headings_become_sections() -> None:
     sections = {c.section for c in chunk_document(real_article(), ChunkingSettings())}
-    for heading in ["Downsides of SSRIs", "Classical SSRIs", "Personal experience with SSRIs", "SNRIs", "Risks & side effects of SSRIs"]:
+    for heading in [
+        "Downsides of SSRIs",
+        "Classical SSRIs",
+        "Personal experience with SSRIs",
+        "SNRIs",
+        "Risks & side effects of SSRIs",
+    ]:
         assert heading in sections
     # sentences that end with punctuation are never mistaken for headings
     assert not any(s.endswith((".", "!", "?")) for s in sections)
@@ -68,7 +74,12 @@ def test_chunk_ids_are_stable_and_content_addressed() -> None:
 
 
 _line = st.one_of(
-    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"), max_size=300),
+    st.text(
+        alphabet=st.characters(
+            blacklist_categories=("Cs",), blacklist_characters="\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+        ),
+        max_size=300,
+    ),
     st.just(""),
     st.sampled_from(["Classical SSRIs", "- a bullet item.", "Heading", "A sentence. Another one! A third?"]),
 )

@@ -17,8 +17,23 @@ DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID = re.compile(r"^\d+$")
 SETID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.I)
 # Drugs the two articles name (read by hand from the articles).
-ARTICLE_DRUGS = ["escitalopram", "vortioxetine", "sertraline", "fluoxetine", "fluvoxamine", "citalopram", "paroxetine", "vilazodone",
-                 "nefazodone", "venlafaxine", "duloxetine", "milnacipran", "bupropion", "mirtazapine", "ashwagandha"]
+ARTICLE_DRUGS = [
+    "escitalopram",
+    "vortioxetine",
+    "sertraline",
+    "fluoxetine",
+    "fluvoxamine",
+    "citalopram",
+    "paroxetine",
+    "vilazodone",
+    "nefazodone",
+    "venlafaxine",
+    "duloxetine",
+    "milnacipran",
+    "bupropion",
+    "mirtazapine",
+    "ashwagandha",
+]
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +73,11 @@ def test_notes_cite_only_registry_ids(registry) -> None:
         cited = _front_matter(path)["sources"]
         assert cited, path.name
         for source_id in cited:
-            assert isinstance(source_id, str), (path.name, "sources must be registry ids, not inline entries", source_id)
+            assert isinstance(source_id, str), (
+                path.name,
+                "sources must be registry ids, not inline entries",
+                source_id,
+            )
             assert source_id in registry, (path.name, source_id)
         assert len(cited) == len(set(cited)), (path.name, "a source id is listed twice")
 
@@ -99,12 +118,18 @@ GOOD_ENTRY = "  - {id: good-2020, title: A good title, publisher: A journal, yea
     [
         ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, doi: 'doi:10.1/x', supports: s s s}\n", "doi"),
         ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, pmid: 'PMC123', supports: s s s}\n", "pmid"),
-        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, url: 'http://example.org', supports: s s s}\n", "url"),
+        (
+            "  - {id: x-1, title: A title, publisher: Pub, year: 2020, url: 'http://example.org', supports: s s s}\n",
+            "url",
+        ),
         ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, setid: 'not-a-uuid', supports: s s s}\n", "setid"),
         ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, supports: s s s}\n", "(entry)"),
         ("  - {id: X 1, title: A title, publisher: Pub, year: 2020, doi: '10.1000/x', supports: s s s}\n", "id"),
         ("  - {id: x-1, title: A title, publisher: Pub, year: 1066, doi: '10.1000/x', supports: s s s}\n", "year"),
-        ("  - {id: x-1, title: A title, publisher: Pub, year: 2020, doi: '10.1000/x', supports: s s s, journal: J}\n", "journal"),
+        (
+            "  - {id: x-1, title: A title, publisher: Pub, year: 2020, doi: '10.1000/x', supports: s s s, journal: J}\n",
+            "journal",
+        ),
     ],
 )
 def test_registry_errors_name_file_and_field(tmp_path: Path, entry: str, field: str) -> None:
@@ -122,7 +147,10 @@ def test_registry_duplicate_ids_name_both_files(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "a.yaml").write_text("sources:\n" + GOOD_ENTRY, encoding="utf-8")
     (folder / "b.yaml").write_text("sources:\n" + GOOD_ENTRY, encoding="utf-8")
-    with pytest.raises(SourceError, match=r"sources/b\.yaml: sources\[0\] field 'id': 'good-2020' is already defined in sources/a\.yaml"):
+    with pytest.raises(
+        SourceError,
+        match=r"sources/b\.yaml: sources\[0\] field 'id': 'good-2020' is already defined in sources/a\.yaml",
+    ):
         load_registry(folder)
 
 
@@ -141,7 +169,9 @@ def test_unknown_source_id_makes_the_note_an_error(tmp_path: Path) -> None:
     body = "# Note\n\n" + "Some words about a topic. " * 30
     head = "---\ntitle: A note\nkind: reference\ntopics: [x]\nsources: [{ids}]\nreviewed: 2026-01-01\n---\n"
     (tmp_path / "references" / "good.md").write_text(head.format(ids="good-2020") + body, encoding="utf-8")
-    (tmp_path / "references" / "bad.md").write_text(head.format(ids="good-2020, no-such-source") + body, encoding="utf-8")
+    (tmp_path / "references" / "bad.md").write_text(
+        head.format(ids="good-2020, no-such-source") + body, encoding="utf-8"
+    )
     scan = scan_corpus(tmp_path)
     assert [d.source_id for d in scan.documents] == ["good"]
     assert scan.documents[0].sources == ("A good title (2020)",)
@@ -153,11 +183,36 @@ def test_unknown_source_id_makes_the_note_an_error(tmp_path: Path) -> None:
 
 def test_required_topics_are_covered(scan) -> None:
     ids = {d.source_id for d in scan.documents}
-    required = ["mechanism-and-sert-occupancy", "suicidality-boxed-warning", "citalopram", "serotonin-syndrome-and-maoi",
-                "discontinuation-and-tapering", "bleeding-risk", "hyponatraemia", "sexual-dysfunction-and-pssd", "emotional-blunting",
-                "time-to-effect", "efficacy-cipriani-2018", "serotonin-hypothesis", "treatment-resistant-depression", "overdose-toxicity",
-                "pregnancy", "fluoxetine", "fluvoxamine", "escitalopram", "paroxetine", "sertraline", "vortioxetine", "vilazodone",
-                "nefazodone", "venlafaxine", "duloxetine", "milnacipran", "bupropion", "mirtazapine"]
+    required = [
+        "mechanism-and-sert-occupancy",
+        "suicidality-boxed-warning",
+        "citalopram",
+        "serotonin-syndrome-and-maoi",
+        "discontinuation-and-tapering",
+        "bleeding-risk",
+        "hyponatraemia",
+        "sexual-dysfunction-and-pssd",
+        "emotional-blunting",
+        "time-to-effect",
+        "efficacy-cipriani-2018",
+        "serotonin-hypothesis",
+        "treatment-resistant-depression",
+        "overdose-toxicity",
+        "pregnancy",
+        "fluoxetine",
+        "fluvoxamine",
+        "escitalopram",
+        "paroxetine",
+        "sertraline",
+        "vortioxetine",
+        "vilazodone",
+        "nefazodone",
+        "venlafaxine",
+        "duloxetine",
+        "milnacipran",
+        "bupropion",
+        "mirtazapine",
+    ]
     assert not set(required) - ids
 
 
@@ -172,7 +227,9 @@ def test_claims_are_verbatim_and_reference_existing_notes(scan) -> None:
 
 def test_claim_schema_errors_name_file_and_field(tmp_path: Path) -> None:
     bad = tmp_path / "claims.yaml"
-    bad.write_text("claims:\n  - id: x\n    document: d\n    quote: some words here\n    verdict: wrong\n    correction: a correction long enough\n    references: [a]\n    evidence: [{reference: a, quote: evidence quote}]\n")
+    bad.write_text(
+        "claims:\n  - id: x\n    document: d\n    quote: some words here\n    verdict: wrong\n    correction: a correction long enough\n    references: [a]\n    evidence: [{reference: a, quote: evidence quote}]\n"
+    )
     with pytest.raises(ClaimsError, match=r"claims.yaml: claims\[0\] field 'verdict'"):
         load_claims(bad)
 
@@ -195,11 +252,28 @@ def test_lexicon_maps_every_brand_to_its_generic(scan) -> None:
         for typo in entry.misspellings:
             assert lexicon.generic(typo) == entry.generic
         assert entry.reference is None or entry.reference in note_ids
-    for brand, generic in {"Lexapro": "escitalopram", "Cipralex": "escitalopram", "Prozac": "fluoxetine", "Zoloft": "sertraline",
-                           "Lustral": "sertraline", "Paxil": "paroxetine", "Seroxat": "paroxetine", "Celexa": "citalopram",
-                           "Cipramil": "citalopram", "Luvox": "fluvoxamine", "Faverin": "fluvoxamine", "Trintellix": "vortioxetine",
-                           "Brintellix": "vortioxetine", "Viibryd": "vilazodone", "Effexor": "venlafaxine", "Cymbalta": "duloxetine",
-                           "Savella": "milnacipran", "Ixel": "milnacipran", "Wellbutrin": "bupropion", "Remeron": "mirtazapine"}.items():
+    for brand, generic in {
+        "Lexapro": "escitalopram",
+        "Cipralex": "escitalopram",
+        "Prozac": "fluoxetine",
+        "Zoloft": "sertraline",
+        "Lustral": "sertraline",
+        "Paxil": "paroxetine",
+        "Seroxat": "paroxetine",
+        "Celexa": "citalopram",
+        "Cipramil": "citalopram",
+        "Luvox": "fluvoxamine",
+        "Faverin": "fluvoxamine",
+        "Trintellix": "vortioxetine",
+        "Brintellix": "vortioxetine",
+        "Viibryd": "vilazodone",
+        "Effexor": "venlafaxine",
+        "Cymbalta": "duloxetine",
+        "Savella": "milnacipran",
+        "Ixel": "milnacipran",
+        "Wellbutrin": "bupropion",
+        "Remeron": "mirtazapine",
+    }.items():
         assert lexicon.generic(brand) == generic
     assert lexicon.generic("weather") is None
 

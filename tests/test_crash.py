@@ -32,16 +32,20 @@ VARIANTS = 4  # about 600 chunks: an ingest with the fake embedder takes a few s
 
 
 def _env(corpus: Path, index: Path) -> dict[str, str]:
-    return child_env({
-        "SSRI_QA_CORPUS__PATH": str(corpus),
-        "SSRI_QA_INDEX__PATH": str(index),
-        "SSRI_QA_EMBEDDING__BACKEND": "fake",
-        "SSRI_QA_DATA_DIR": str(index.parent),
-    })
+    return child_env(
+        {
+            "SSRI_QA_CORPUS__PATH": str(corpus),
+            "SSRI_QA_INDEX__PATH": str(index),
+            "SSRI_QA_EMBEDDING__BACKEND": "fake",
+            "SSRI_QA_DATA_DIR": str(index.parent),
+        }
+    )
 
 
 def _ingest(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([sys.executable, "-m", "app", "ingest", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "app", "ingest", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
 
 
 def _expected_ids(corpus: Path) -> set[str]:
@@ -61,7 +65,9 @@ def _live_ids(index: Path) -> set[str]:
 
 
 def _ask(env: dict[str, str], question: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "app", "ask", "--json", question], env=env, capture_output=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "ask", "--json", question], env=env, capture_output=True, timeout=120
+    )
     assert done.returncode == 0, done.stderr.decode()[-2000:]
     return json.loads(done.stdout)
 

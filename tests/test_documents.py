@@ -12,7 +12,9 @@ def test_bad_files_are_named_and_skipped(test_corpus: Path) -> None:
     (refs / "nofront.md").write_text("just text, no front matter")
     (refs / "badyaml.md").write_text("---\ntitle: [unclosed\n---\nbody text")
     (refs / "binary.md").write_bytes(b"---\x00\x01\x02")
-    (refs / "nosource.md").write_text("---\ntitle: No sources\nkind: reference\ntopics: [x]\nsources: []\nreviewed: 2026-01-01\n---\nbody text here")
+    (refs / "nosource.md").write_text(
+        "---\ntitle: No sources\nkind: reference\ntopics: [x]\nsources: []\nreviewed: 2026-01-01\n---\nbody text here"
+    )
     scan = scan_corpus(test_corpus)
     reasons = {Path(e.path).name: e.reason for e in scan.skipped}
     assert "not valid UTF-8" in reasons["latin1.md"]

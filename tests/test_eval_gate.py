@@ -12,8 +12,23 @@ def test_cases_cover_every_category_and_both_splits() -> None:
     assert len(cases) >= 280
     assert len({c.id for c in cases}) == len(cases)
     categories = Counter(c.category for c in cases)
-    for cat in ["article_fact", "reference_fact", "brand", "follow_up", "disputed", "out_of_scope", "crisis", "personal", "injection",
-                "patient_fact", "patient_article", "comparison", "multi_part", "unknown_drug", "partial"]:
+    for cat in [
+        "article_fact",
+        "reference_fact",
+        "brand",
+        "follow_up",
+        "disputed",
+        "out_of_scope",
+        "crisis",
+        "personal",
+        "injection",
+        "patient_fact",
+        "patient_article",
+        "comparison",
+        "multi_part",
+        "unknown_drug",
+        "partial",
+    ]:
         assert categories[cat] >= 6, cat
         assert {c.split for c in cases if c.category == cat} == {"dev", "test"}
 

@@ -40,7 +40,9 @@ def test_second_run_embeds_nothing(fake_settings) -> None:
 def test_editing_one_document_reembeds_only_its_changed_chunks(fake_settings, test_corpus: Path) -> None:
     first = ingest(fake_settings, embedder=FakeEmbedder())
     note = test_corpus / "references" / "fluoxetine.md"
-    note.write_text(note.read_text().replace("Fluoxetine is sold as Prozac.", "Fluoxetine is sold as Prozac and Sarafem."))
+    note.write_text(
+        note.read_text().replace("Fluoxetine is sold as Prozac.", "Fluoxetine is sold as Prozac and Sarafem.")
+    )
     second = ingest(fake_settings, embedder=FakeEmbedder())
     assert second.embedded == 1
     assert second.deleted == 1
@@ -87,9 +89,20 @@ def test_generation_has_bm25_and_sentence_vectors(fake_settings) -> None:
 
 
 def test_cli_ingest_json_twice_reports_zero_embedded(tmp_path: Path, test_corpus: Path) -> None:
-    env = {"SSRI_QA_EMBEDDING__BACKEND": "fake", "SSRI_QA_CORPUS__PATH": str(test_corpus),
-           "SSRI_QA_INDEX__PATH": str(tmp_path / "index"), "SSRI_QA_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1"}
-    runs = [subprocess.run([sys.executable, "-m", "app", "ingest", "--json"], env=env, capture_output=True, text=True, timeout=120) for _ in range(2)]
+    env = {
+        "SSRI_QA_EMBEDDING__BACKEND": "fake",
+        "SSRI_QA_CORPUS__PATH": str(test_corpus),
+        "SSRI_QA_INDEX__PATH": str(tmp_path / "index"),
+        "SSRI_QA_DATA_DIR": str(tmp_path),
+        "PATH": "/usr/bin:/bin",
+        "HF_HUB_OFFLINE": "1",
+    }
+    runs = [
+        subprocess.run(
+            [sys.executable, "-m", "app", "ingest", "--json"], env=env, capture_output=True, text=True, timeout=120
+        )
+        for _ in range(2)
+    ]
     reports = [json.loads(r.stdout) for r in runs]
     for key in ["documents", "chunks", "embedded", "deleted", "skipped_files", "seconds"]:
         assert key in reports[0]

@@ -18,7 +18,9 @@ def llm_bot(settings, url: str, timeout: float = 5.0) -> Chatbot:
 
 
 def test_valid_citations_are_kept_and_quotes_are_verbatim(fake_settings) -> None:
-    with scripted_server(["Fluoxetine has a half-life of one to three days at first [1]. It is sold as Prozac [1]."]) as server:
+    with scripted_server(
+        ["Fluoxetine has a half-life of one to three days at first [1]. It is sold as Prozac [1]."]
+    ) as server:
         bot = llm_bot(fake_settings, server["url"])
         answer = bot.ask("What is the half-life of fluoxetine?")
     assert server["requests"], "the backend was really called over HTTP"
@@ -84,9 +86,14 @@ def test_no_answer_from_the_model_abstains(fake_settings) -> None:
 
 
 def test_llm_rewrites_follow_ups(fake_settings) -> None:
-    with scripted_server(["What is the half-life of fluoxetine?", "Fluoxetine lasts four to six days with regular use [1]."]) as server:
+    with scripted_server(
+        ["What is the half-life of fluoxetine?", "Fluoxetine lasts four to six days with regular use [1]."]
+    ) as server:
         bot = llm_bot(fake_settings, server["url"])
-        history = [{"role": "user", "content": "Tell me about Prozac"}, {"role": "assistant", "content": "It is an SSRI."}]
+        history = [
+            {"role": "user", "content": "Tell me about Prozac"},
+            {"role": "assistant", "content": "It is an SSRI."},
+        ]
         answer = bot.ask("and how long does it stay?", history=history)
     assert answer.standalone_question == "What is the half-life of fluoxetine?"
 
@@ -105,6 +112,9 @@ def test_rule_rewrite_is_the_fallback_when_the_llm_fails(fake_settings) -> None:
 def test_a_rewrite_that_is_not_a_question_falls_back_to_rules(fake_settings) -> None:
     with scripted_server(["", "Fluoxetine lasts four to six days with regular use [1]."]) as server:
         bot = llm_bot(fake_settings, server["url"])
-        history = [{"role": "user", "content": "Tell me about Prozac"}, {"role": "assistant", "content": "It is an SSRI."}]
+        history = [
+            {"role": "user", "content": "Tell me about Prozac"},
+            {"role": "assistant", "content": "It is an SSRI."},
+        ]
         answer = bot.ask("what about its half-life?", history=history)
     assert "fluoxetine" in answer.standalone_question.lower()

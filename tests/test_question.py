@@ -36,8 +36,13 @@ def test_brand_names_become_drugs_with_their_class_and_notes(words) -> None:
 
 @pytest.mark.parametrize(
     ("text", "population"),
-    [("my dad is 70 and takes escitalopram", "older"), ("is it ok for my 15 year old", "young"), ("im pregnant, is prozac ok", "pregnant"),
-     ("can i breastfeed on zoloft", "breastfeeding"), ("my gran takes citalopram", "older")],
+    [
+        ("my dad is 70 and takes escitalopram", "older"),
+        ("is it ok for my 15 year old", "young"),
+        ("im pregnant, is prozac ok", "pregnant"),
+        ("can i breastfeed on zoloft", "breastfeeding"),
+        ("my gran takes citalopram", "older"),
+    ],
 )
 def test_people_are_recognised(words, text: str, population: str) -> None:
     assert population in analyse(text, words).populations
@@ -45,14 +50,23 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "qtype"),
-    [("what dose of lexapro is normal", "dose"), ("how common is sexual dysfunction", "frequency"), ("why is paroxetine rarely used", "reason"),
-     ("which ssri has the worst withdrawal", "ranking"), ("is zoloft better than lexapro", "comparison"), ("is the chemical imbalance a myth", "truth")],
+    [
+        ("what dose of lexapro is normal", "dose"),
+        ("how common is sexual dysfunction", "frequency"),
+        ("why is paroxetine rarely used", "reason"),
+        ("which ssri has the worst withdrawal", "ranking"),
+        ("is zoloft better than lexapro", "comparison"),
+        ("is the chemical imbalance a myth", "truth"),
+    ],
 )
 def test_question_types(words, text: str, qtype: str) -> None:
     assert analyse(text, words).qtype == qtype
 
 
-@pytest.mark.parametrize("text", ["side effects of gabapentin", "is quetiapine stronger than lexapro", "can i take zorbitrexil with sertraline"])
+@pytest.mark.parametrize(
+    "text",
+    ["side effects of gabapentin", "is quetiapine stronger than lexapro", "can i take zorbitrexil with sertraline"],
+)
 def test_names_the_sources_never_use_are_unknown(words, text: str) -> None:
     q = analyse(text, words)
     assert q.unknown_names, text
@@ -60,9 +74,14 @@ def test_names_the_sources_never_use_are_unknown(words, text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["What is the half-life of sertraline?", "my gran started citalopram and shes confused, could it be her sodium?", "How is serotonin toxicity diagnosed?",
-     "what does the tellmi psychiatry blog say about receptors", "do brain zaps after stopping mean something",
-     "<img src=x onerror=\"x=1\"><script>x=2</script> What is the half-life of Prozac?"],
+    [
+        "What is the half-life of sertraline?",
+        "my gran started citalopram and shes confused, could it be her sodium?",
+        "How is serotonin toxicity diagnosed?",
+        "what does the tellmi psychiatry blog say about receptors",
+        "do brain zaps after stopping mean something",
+        '<img src=x onerror="x=1"><script>x=2</script> What is the half-life of Prozac?',
+    ],
 )
 def test_ordinary_patient_words_are_not_mistaken_for_missing_topics(words, text: str) -> None:
     q = analyse(text, words)
@@ -84,15 +103,23 @@ def test_multi_part_questions_are_split(words) -> None:
 
 def test_follow_up_keeps_the_drug_and_the_person() -> None:
     lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
-    history = [{"role": "user", "content": "my dad is 70 and takes escitalopram, anything to watch for?"}, {"role": "assistant", "content": "Older adults..."}]
+    history = [
+        {"role": "user", "content": "my dad is 70 and takes escitalopram, anything to watch for?"},
+        {"role": "assistant", "content": "Older adults..."},
+    ]
     out = rewrite("what dose is safe for him", history, lexicon, vocabulary)
     assert "escitalopram" in out and "older adult" in out
-    history = [{"role": "user", "content": "how long does zoloft take to work?"}, {"role": "assistant", "content": "One to two weeks."}]
+    history = [
+        {"role": "user", "content": "how long does zoloft take to work?"},
+        {"role": "assistant", "content": "One to two weeks."},
+    ]
     out = rewrite("what about prozac?", history, lexicon, vocabulary)
     assert "prozac" in out.lower() and "take to work" in out
     assert rewrite("is it ok with ibuprofen", history, lexicon, vocabulary).count("sertraline") == 1
     # A new standalone question is left alone.
-    assert rewrite("Is fluoxetine safe in overdose for older people with heart disease?", history, lexicon, vocabulary).startswith("Is fluoxetine")
+    assert rewrite(
+        "Is fluoxetine safe in overdose for older people with heart disease?", history, lexicon, vocabulary
+    ).startswith("Is fluoxetine")
 
 
 def test_vocabulary_errors_name_file_and_field(tmp_path: Path) -> None:
@@ -112,7 +139,9 @@ def test_a_question_made_only_of_words_the_sources_never_use_is_not_covered(word
     assert q.uncovered == ("dog",) and q.uncovered_share == 1.0
 
 
-@pytest.mark.parametrize("text", ["does prozac mess with my other meds", "is sertraline supposed to make me this sleepy"])
+@pytest.mark.parametrize(
+    "text", ["does prozac mess with my other meds", "is sertraline supposed to make me this sleepy"]
+)
 def test_everyday_wording_with_a_patient_phrase_is_not_a_missing_topic(words, text: str) -> None:
     q = analyse(text, words)
     assert not q.uncovered and q.uncovered_share == 0.0, text

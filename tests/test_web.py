@@ -12,6 +12,8 @@ import pytest
 from qa import DISCLAIMER
 from tests.conftest import ARTIFACTS, free_port
 
+pytestmark = pytest.mark.server  # starts the web app on loopback
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -79,14 +81,24 @@ def test_browser_chat_citations_disclaimer_and_new_conversation(web) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.goto(web["url"])
         expect(page.locator("#disclaimer-banner")).to_contain_text("not medical advice")
         box = page.locator("#question textarea")
-        box.fill("<img src=x onerror=\"window.__xss_q=1\"><script>window.__xss_q=2</script> What is the half-life of Prozac?")
+        box.fill(
+            '<img src=x onerror="window.__xss_q=1"><script>window.__xss_q=2</script> What is the half-life of Prozac?'
+        )
         box.press("Enter")
         answer = page.locator("#chat .answer").last
         expect(answer.locator("a.cite").first).to_be_visible(timeout=20000)
@@ -127,7 +139,11 @@ def test_feedback_is_appended_inside_the_data_folder(web, tmp_path: Path) -> Non
     from qa.web import record_feedback
 
     settings = web["settings"]
-    record_feedback(settings.app.feedback_path, settings.data_dir, {"liked": True, "question": "q", "answer": "a", "citations": ["x#1"]})
+    record_feedback(
+        settings.app.feedback_path,
+        settings.data_dir,
+        {"liked": True, "question": "q", "answer": "a", "citations": ["x#1"]},
+    )
     line = settings.app.feedback_path.read_text().strip().splitlines()[-1]
     assert json.loads(line)["citations"] == ["x#1"]
     with pytest.raises(ValueError, match="outside the data folder"):

@@ -20,7 +20,20 @@ import pytest
 from qa import DISCLAIMER
 from tests.conftest import REAL_CORPUS, child_env, free_port, make_settings
 
-DRUGS = ["sertraline", "fluoxetine", "paroxetine", "citalopram", "escitalopram", "fluvoxamine", "venlafaxine", "duloxetine", "vilazodone", "vortioxetine"]  # notes that give a half-life
+pytestmark = pytest.mark.server  # starts the web app on loopback
+
+DRUGS = [
+    "sertraline",
+    "fluoxetine",
+    "paroxetine",
+    "citalopram",
+    "escitalopram",
+    "fluvoxamine",
+    "venlafaxine",
+    "duloxetine",
+    "vilazodone",
+    "vortioxetine",
+]  # notes that give a half-life
 SESSIONS = 50
 
 
@@ -34,11 +47,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     shutil.copytree(REAL_CORPUS, corpus)
     port = free_port()
     log = (tmp / "serve.log").open("wb")
-    env = child_env({"SSRI_QA_CORPUS__PATH": str(corpus), "SSRI_QA_INDEX__PATH": str(tmp / "index"), "SSRI_QA_DATA_DIR": str(tmp),
-                     "SSRI_QA_EMBEDDING__BACKEND": "fake", "SSRI_QA_ANSWER__MIN_RELEVANCE": "0.05"}, pythonpath=False)
+    env = child_env(
+        {
+            "SSRI_QA_CORPUS__PATH": str(corpus),
+            "SSRI_QA_INDEX__PATH": str(tmp / "index"),
+            "SSRI_QA_DATA_DIR": str(tmp),
+            "SSRI_QA_EMBEDDING__BACKEND": "fake",
+            "SSRI_QA_ANSWER__MIN_RELEVANCE": "0.05",
+        },
+        pythonpath=False,
+    )
     # The installed console script, run from outside the checkout: exactly what `make run` starts.
     script = Path(sys.executable).parent / "ssri-qa"
-    proc = subprocess.Popen([str(script), "serve", "--port", str(port)], env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log)
+    proc = subprocess.Popen(
+        [str(script), "serve", "--port", str(port)], env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=log
+    )
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 180
@@ -88,12 +111,17 @@ def test_fifty_concurrent_conversations_stay_apart_and_memory_is_stable(site) ->
         results += _round(site["url"])
         rss.append(server.memory_info().rss)
     growth_mb = [round((b - a) / 2**20, 1) for a, b in zip(rss, rss[1:], strict=False)]
-    print(f"server RSS after warm-up {rss[0] / 2**20:.0f} MB; growth per round of {SESSIONS} conversations: {growth_mb} MB")
+    print(
+        f"server RSS after warm-up {rss[0] / 2**20:.0f} MB; growth per round of {SESSIONS} conversations: {growth_mb} MB"
+    )
     assert len(results) == 3 * SESSIONS
     for r in results:
         users = [_text(m) for m in r["messages"] if m["role"] == "user"]
         assistants = [_text(m) for m in r["messages"] if m["role"] == "assistant"]
-        assert users == [f"What is {r['drug']}? (conversation {r['n']})", "what about its half-life?"]  # no other session's turns
+        assert users == [
+            f"What is {r['drug']}? (conversation {r['n']})",
+            "what about its half-life?",
+        ]  # no other session's turns
         assert len(assistants) == 2 and all(DISCLAIMER in a for a in assistants)
         assert r["drug"] in r["sources"].lower(), f"the follow-up in conversation {r['n']} lost its own drug"
     # Stable: after warm-up, 150 more conversations add little memory, and no round adds much.
@@ -101,7 +129,12 @@ def test_fifty_concurrent_conversations_stay_apart_and_memory_is_stable(site) ->
 
 
 def test_no_file_access_to_data_or_corpus(site) -> None:
-    targets = [site["corpus"] / "references" / "fluoxetine.md", site["index"] / "CURRENT", Path("/etc/passwd"), Path(__file__)]
+    targets = [
+        site["corpus"] / "references" / "fluoxetine.md",
+        site["index"] / "CURRENT",
+        Path("/etc/passwd"),
+        Path(__file__),
+    ]
     for target in targets:
         for prefix in ("gradio_api/file=", "file="):
             try:
@@ -127,7 +160,9 @@ def test_authentication_is_enforced_when_configured(tmp_path: Path, test_corpus:
     try:
         with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types for a 401
             Client(url, verbose=False).predict("What is Prozac?", None, api_name="/ask")
-        answer = Client(url, auth=("clinic", "s3cret-pass"), verbose=False).predict("What is Prozac?", None, api_name="/ask")
+        answer = Client(url, auth=("clinic", "s3cret-pass"), verbose=False).predict(
+            "What is Prozac?", None, api_name="/ask"
+        )
         assert answer["disclaimer"] == DISCLAIMER
         with pytest.raises(urllib.error.HTTPError) as denied:
             urllib.request.urlopen(url + "config", timeout=10)
