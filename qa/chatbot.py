@@ -11,10 +11,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from langchain_core.runnables import Runnable
 
 from ingest.embedding import Embedder, make_embedder
 from ingest.settings import Settings
@@ -29,9 +28,13 @@ from qa.index import LoadedIndex, ensure_index
 from qa.llm import Generator, LLMGenerator
 from qa.question import Question, analyse, corpus_words, english, is_everyday
 from qa.retrieval import Mode, Query, Retriever
-from qa.runnables import ChatbotRetriever, answer_runnable
 from qa.safety import route
 from qa.types import Answer, AnswerKind, Passage, Timings
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
+    from qa.runnables import ChatbotRetriever
 
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
@@ -97,10 +100,14 @@ class Chatbot:
 
     def as_retriever(self, k: int = 5) -> ChatbotRetriever:
         """This chatbot's retrieval as a LangChain `BaseRetriever` (see qa/runnables.py)."""
+        from qa.runnables import ChatbotRetriever  # LangChain is imported only by those who use it
+
         return ChatbotRetriever(bot=self, k=_clamp_k(k))
 
     def as_runnable(self) -> Runnable[Any, Answer]:
         """This chatbot as a LangChain `Runnable`: {"question", "history"} → Answer."""
+        from qa.runnables import answer_runnable
+
         return answer_runnable(self)
 
     def standalone(self, question: str, history: list[dict[str, str]]) -> str:
