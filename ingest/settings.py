@@ -90,6 +90,12 @@ class RetrievalSettings(BaseModel):
         20, ge=1, le=200, description="Candidates taken from each of dense and BM25 search before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
+    exact_below: int = Field(
+        20_000,
+        ge=0,
+        description="Local indexes with fewer chunks than this are searched exactly over the generation's vectors (in "
+        "memory, a few ms, identical in every process); larger ones, and a Chroma server, use Chroma's HNSW index.",
+    )
     duplicate_similarity: float = Field(
         0.92,
         description="Passages whose vectors are at least this similar to a better one are dropped as near-duplicates.",

@@ -77,6 +77,7 @@ class VectorStore:
 
     def __init__(self, settings: IndexSettings, collection_name: str, client: Any = None) -> None:
         self.collection_name = collection_name
+        self.remote = bool(settings.chroma_url)  # a Chroma server, shared by several app processes
         self.client = client or chroma_client(settings)
         self.collection = self.client.get_or_create_collection(
             name=collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}

@@ -41,9 +41,11 @@ class Retriever:
         self.mode = mode
 
     def dense(self, vector: np.ndarray, n: int) -> list[int]:
-        if self.store is None:  # exact search over the generation's vectors (tests, fallback)
+        if self.store is None or (not self.store.remote and len(self.index.chunks) < self.settings.exact_below):
+            # Exact search over the generation's vectors: small local indexes, tests, no store. HNSW may
+            # return a different subset of equally similar chunks in each process; exact search never does.
             sims = self.index.chunk_vectors @ vector
-            return [int(i) for i in np.argsort(-sims)[:n]]
+            return [int(i) for i in np.argsort(-sims, kind="stable")[:n]]
         hits = self.store.search(vector, n * 2)
         rows = [self.index.chunk_row[cid] for cid, _ in hits if cid in self.index.chunk_row]
         # Re-rank the approximate hits exactly, ties by row, so chunks with identical vectors come back

@@ -211,3 +211,16 @@ def test_as_runnable_answers_invoke_batch_and_stream(bot: Chatbot) -> None:
     assert [a.kind for a in batch] == ["answer", "crisis"] and all(a.disclaimer == DISCLAIMER for a in batch)
     streamed = list(runnable.stream({"question": "What is Prozac?"}))
     assert streamed and streamed[-1].text == batch[0].text
+
+
+def test_a_small_local_index_is_searched_exactly_and_a_large_one_through_chroma(
+    bot: Chatbot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def no_hnsw(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("HNSW used")
+
+    assert bot.retriever.store is not None
+    monkeypatch.setattr(bot.retriever.store, "search", no_hnsw)
+    assert bot.ask("What is the half-life of fluoxetine?").kind == "answer"  # exact: the same in every process
+    monkeypatch.setattr(bot.retriever.settings, "exact_below", 0)
+    assert bot.ask("What is the half-life of fluoxetine?").kind == "error"  # past the limit, Chroma's HNSW answers
