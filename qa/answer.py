@@ -177,6 +177,8 @@ class ExtractiveAnswerer:
                 score = float(sim) + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
                 if kind_pattern is not None and kind_pattern.search(text):
                     score += KIND_WANTED_BONUS
+                    if question.qtype == "ranking" and self.sentence_drugs(row) and not query_drugs:
+                        score += KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
                 if query_drugs:
