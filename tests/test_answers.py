@@ -39,3 +39,9 @@ def test_a_rare_topic_the_sources_do_cover_is_answered_from_the_passage_that_use
     answer = model_bot.ask(question)
     assert answer.kind == "answer", answer.text
     assert any(quoted in c.quote.lower() or quoted in c.section.lower() for c in answer.citations), answer.text
+
+
+def test_a_ranking_question_is_answered_with_the_drug_that_ranks(model_bot) -> None:
+    answer = model_bot.ask("which ssri has the worst withdrawal")
+    assert answer.kind == "answer"
+    assert "highest with paroxetine" in answer.text, answer.text  # not only what withdrawal is
