@@ -50,6 +50,11 @@ _ARTICLE_WORDS = re.compile(
     r"\b(author|authors|article|articles|blog|blogger|desmolysium|tellmi|tellmipsychiatry|the guy|this guy|writer|writes|wrote|according to (?:the|this) (?:post|article|blog|author))\b",
     re.I,
 )
+_SOURCE_NAMING = re.compile(
+    r"\b(?:according to|in the view of)\b|\b(?:the|this|that)?\s*(?:desmolysium|tellmi\s*psychiatry|tellmipsychiatry|tellmi)?\s*"
+    r"(?:author|authors|article|articles|blog|blogger|writer|post|guy)(?:'s)?\b|\bdesmolysium\b|\btellmi\s*psychiatry\b|\btellmipsychiatry\b|\btellmi\b",
+    re.I,
+)
 _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "comparison",
@@ -261,6 +266,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     ):  # two drugs in one question: how they combine
         terms = f"{terms} interaction combined with".strip()
     search_text = lexicon.normalise(text)
+    if _ARTICLE_WORDS.search(text):
+        # "does the desmolysium writer think ...": the words that name the source choose the document (a
+        # head start in retrieval), not the passage; searched for, they find the article's disclaimer.
+        search_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", search_text)).strip() or search_text
     # The aspect: the question with each drug replaced by its class, so class-level notes compete fairly.
     aspect, last = [], 0
     for m in mentions:
