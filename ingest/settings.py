@@ -90,6 +90,12 @@ class RetrievalSettings(BaseModel):
         20, ge=1, le=200, description="Candidates taken from each of dense and BM25 search before fusion."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant: score = sum 1/(rrf_k + rank).")
+    server_retry_s: float = Field(
+        2.0,
+        gt=0,
+        description="While the Chroma server is unreachable, answers come from exact search over the local generation's "
+        "vectors; the server is tried again after this many seconds.",
+    )
     exact_below: int = Field(
         20_000,
         ge=0,

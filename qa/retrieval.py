@@ -5,6 +5,7 @@ and at most a few passages from any one document (so one drug's profile cannot f
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from qa.index import LoadedIndex
 from qa.types import Passage, Timings
 
 Mode = Literal["hybrid", "dense", "lexical"]
+log = logging.getLogger("ssri_qa.retrieval")
 
 
 @dataclass(frozen=True)
@@ -39,20 +41,55 @@ class Retriever:
         self.store = store
         self.settings = settings
         self.mode = mode
+        self._outage_since: float | None = None  # monotonic time the vector server stopped answering
+        self._retry_at = 0.0
 
     def dense(self, vector: np.ndarray, n: int) -> list[int]:
         if self.store is None or (not self.store.remote and len(self.index.chunks) < self.settings.exact_below):
             # Exact search over the generation's vectors: small local indexes, tests, no store. HNSW may
             # return a different subset of equally similar chunks in each process; exact search never does.
-            sims = self.index.chunk_vectors @ vector
-            return [int(i) for i in np.argsort(-sims, kind="stable")[:n]]
-        hits = self.store.search(vector, n * 2)
+            return self._exact(vector, n)
+        if self._outage_since is not None and time.monotonic() < self._retry_at:
+            return self._exact(vector, n)  # the server is down: the local generation answers meanwhile
+        try:
+            hits = self.store.search(vector, n * 2)
+        except Exception as exc:  # unreachable, timed out, restarting: degrade, never fail the question
+            now = time.monotonic()
+            if self._outage_since is None:
+                self._outage_since = now
+                log.warning(
+                    "vector server unavailable (%s: %s); answering from the local generation's vectors until it is back",
+                    exc.__class__.__name__,
+                    exc,
+                )
+            self._retry_at = now + self.settings.server_retry_s
+            return self._exact(vector, n)
+        if self._outage_since is not None:
+            log.warning("vector server is back after %.1f s", time.monotonic() - self._outage_since)
+            self._outage_since = None
         rows = [self.index.chunk_row[cid] for cid, _ in hits if cid in self.index.chunk_row]
         # Re-rank the approximate hits exactly, ties by row, so chunks with identical vectors come back
         # in the same order in every process (HNSW returns ties in any order).
         exact = self.index.chunk_vectors[rows] @ vector if rows else np.zeros(0)
         order = sorted(range(len(rows)), key=lambda i: (-round(float(exact[i]), 6), rows[i]))
         return [rows[i] for i in order][:n]
+
+    def _exact(self, vector: np.ndarray, n: int) -> list[int]:
+        sims = self.index.chunk_vectors @ vector
+        return [int(i) for i in np.argsort(-sims, kind="stable")[:n]]
+
+    @property
+    def vector_state(self) -> dict[str, object]:
+        """Which vectors answer now: a Chroma server (ok or degraded to local exact search) or local."""
+        if self.store is None or not self.store.remote:
+            return {"backend": "local", "state": "ok"}
+        if self._outage_since is None:
+            return {"backend": "chroma-server", "state": "ok"}
+        return {
+            "backend": "chroma-server",
+            "state": "degraded",
+            "down_for_s": round(time.monotonic() - self._outage_since, 1),
+        }
 
     def lexical(self, query: str, n: int) -> list[int]:
         return [row for row, _ in lexical.search(self.index.bm25, self.index.lexicon.expand(query), n)]

@@ -42,6 +42,16 @@ def _wait_for(url: str, proc: subprocess.Popen[bytes] | None, seconds: float = 6
     raise RuntimeError(f"chroma server at {url} did not answer within {seconds}s")
 
 
+def _start_chroma(path: Path, port: int) -> subprocess.Popen[bytes]:
+    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    assert chroma, "the chroma CLI ships with the chromadb package"
+    return subprocess.Popen(
+        [chroma, "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 @pytest.fixture(scope="module")
 def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     given = os.environ.get("SSRI_QA_TEST_CHROMA_URL")
@@ -49,23 +59,8 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         _wait_for(given, None)
         yield given
         return
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    assert chroma, "the chroma CLI ships with the chromadb package"
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            chroma,
-            "run",
-            "--path",
-            str(tmp_path_factory.mktemp("chroma-server")),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    proc = _start_chroma(tmp_path_factory.mktemp("chroma-server"), port)
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_for(url, proc)
@@ -138,3 +133,44 @@ def test_cli_uses_the_short_url_variable(tmp_path: Path, test_corpus: Path, chro
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout)["kind"] == "answer"
+
+
+QUESTIONS = ["What is the half-life of fluoxetine?", "Are SSRIs safe in overdose?", "What is sertraline?"]
+
+
+def test_a_killed_server_degrades_to_local_search_and_recovers(tmp_path: Path, test_corpus: Path) -> None:
+    """A real `chroma run`, killed and restarted mid-conversation: no failed answer, the same answers
+    from the local generation's vectors meanwhile, and back on the server once it returns."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = _start_chroma(tmp_path / "chroma", port)
+    try:
+        _wait_for(url, proc)
+        settings = make_settings(tmp_path, test_corpus)
+        settings.index.chroma_url = url
+        settings.answer.min_relevance = 0.05
+        settings.retrieval.server_retry_s = 0.5
+        ingest(settings, embedder=FakeEmbedder())
+        bot = Chatbot(settings)
+        served = [bot.ask(q) for q in QUESTIONS]
+        assert all(a.kind == "answer" for a in served) and bot.retriever.vector_state["state"] == "ok"
+
+        proc.kill()
+        proc.wait(timeout=30)
+        degraded = [bot.ask(q) for q in QUESTIONS]
+        assert [a.kind for a in degraded] == ["answer"] * len(QUESTIONS)
+        assert [a.text for a in degraded] == [a.text for a in served]  # exact search finds what HNSW found
+        assert bot.retriever.vector_state["state"] == "degraded"
+
+        proc = _start_chroma(tmp_path / "chroma", port)
+        _wait_for(url, proc)
+        started = time.monotonic()
+        while bot.retriever.vector_state["state"] != "ok" and time.monotonic() - started < 10:
+            assert bot.ask(QUESTIONS[0]).kind == "answer"
+            time.sleep(0.2)
+        assert bot.retriever.vector_state == {"backend": "chroma-server", "state": "ok"}
+        assert time.monotonic() - started < 10  # recovered within seconds
+        assert bot.ask(QUESTIONS[1]).text == served[1].text
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
