@@ -53,6 +53,7 @@ class Chatbot:
     ) -> None:
         self.settings = settings or Settings()
         self.embedder = embedder or make_query_embedder(self.settings)
+        self._started = time.monotonic()
         self.index: LoadedIndex = index or ensure_index(self.settings, embedder)
         index = self.index
         store = VectorStore(self.settings.index, index.generation.manifest["collection"]) if use_vector_store else None
@@ -97,6 +98,17 @@ class Chatbot:
             cut = end
         yield answer.text[cut:]
         yield answer
+
+    def health(self) -> dict[str, Any]:
+        """What a load balancer needs to know: the index generation served, its size, where the vectors
+        come from and whether that source answers, and how long this chatbot has been up."""
+        return {
+            "status": "ok",
+            "generation": self.index.generation.name,
+            "chunks": len(self.index.chunks),
+            "vectors": self.retriever.vector_state,
+            "uptime_s": round(time.monotonic() - self._started, 1),
+        }
 
     def as_retriever(self, k: int = 5) -> ChatbotRetriever:
         """This chatbot's retrieval as a LangChain `BaseRetriever` (see qa/runnables.py)."""

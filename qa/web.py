@@ -143,11 +143,15 @@ def launch(settings: Settings | None = None, *, block: bool = True, bot: Chatbot
         allowed_paths=[],
         blocked_paths=[str(settings.data_dir), str(settings.corpus.path)],
         show_error=False,
-        prevent_thread_lock=not block,
+        prevent_thread_lock=True,
         footer_links=["api"],
         css=(STATIC / "app.css").read_text(encoding="utf-8"),
         head=f"<script>{(STATIC / 'app.js').read_text(encoding='utf-8')}</script>",
         theme=gr.themes.Soft(),
         quiet=True,
     )
+    # Beside the Gradio app, for load balancers: no auth, nothing about users, only the index and its vectors.
+    demo.app.add_api_route("/health", bot.health, methods=["GET"])
+    if block:
+        demo.block_thread()
     return demo

@@ -70,6 +70,16 @@ def test_chat_endpoint_streams_and_keeps_sessions_apart(web) -> None:
     assert all("overdose" not in json.dumps(m) for m in other[1] if m["role"] == "user")
 
 
+def test_health_endpoint_reports_the_index_and_its_vectors(web) -> None:
+    import urllib.request
+
+    with urllib.request.urlopen(web["url"] + "health", timeout=10) as reply:
+        health = json.loads(reply.read())
+    current = (web["settings"].index.path / "CURRENT").read_text().strip()
+    assert health["status"] == "ok" and health["generation"] in current and health["chunks"] > 0
+    assert health["vectors"] == {"backend": "local", "state": "ok"} and health["uptime_s"] >= 0
+
+
 def test_bind_address_is_loopback(web) -> None:
     assert web["settings"].app.host == "127.0.0.1"
 
