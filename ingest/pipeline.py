@@ -182,6 +182,7 @@ def ingest(
                 report.unchanged = True
                 report.generation = current.name
                 report.deleted = _collect_garbage(vectors, current, index_path)
+                vectors.mark_generation(current.name)
                 _export_query_model(settings)
                 report.seconds = round(time.perf_counter() - started, 3)
                 return report
@@ -254,6 +255,7 @@ def ingest(
         )
         report.generation = generation.name
         report.deleted = _collect_garbage(vectors, generation, index_path)
+        vectors.mark_generation(generation.name)
     _export_query_model(settings)
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -84,6 +84,17 @@ class VectorStore:
         )
         self._count: int | None = None
 
+    def mark_generation(self, name: str) -> None:
+        """Record in the collection which index generation its vectors belong to (after a publish)."""
+        self.collection.modify(metadata={**(self.collection.metadata or {}), "generation": name})
+
+    def generation(self) -> str | None:
+        """The generation the collection's vectors belong to, as the last ingest recorded it."""
+        fresh = self.client.get_collection(
+            self.collection_name
+        )  # not the cached object: another process may have published
+        return (fresh.metadata or {}).get("generation")
+
     def count(self) -> int:
         if self._count is None:
             self._count = int(self.collection.count())

@@ -17,7 +17,7 @@ import numpy as np
 
 from ingest.embedding import Embedder, make_embedder
 from ingest.settings import Settings
-from ingest.store import VectorStore
+from ingest.store import IndexUnavailable, VectorStore
 from ingest.text import sentences
 from qa import messages
 from qa.answer import ExtractiveAnswerer
@@ -57,6 +57,14 @@ class Chatbot:
         self.index: LoadedIndex = index or ensure_index(self.settings, embedder)
         index = self.index
         store = VectorStore(self.settings.index, index.generation.manifest["collection"]) if use_vector_store else None
+        if store is not None:
+            served = store.generation()
+            if served is not None and served != index.generation.name:
+                raise IndexUnavailable(
+                    f"the local index generation {index.generation.name} does not match the vectors in "
+                    f"'{store.collection_name}', which belong to generation {served}. Copy the index folder "
+                    "from the machine that ran the latest `ssri-qa ingest` (or run it here), then start again."
+                )
         self.retriever = Retriever(index, store, self.settings.retrieval, retrieval_mode)
         self.answerer = ExtractiveAnswerer(index, self.settings.answer)
         self.generator = generator if generator is not None else make_generator(self.settings)

@@ -174,3 +174,23 @@ def test_a_killed_server_degrades_to_local_search_and_recovers(tmp_path: Path, t
     finally:
         proc.kill()
         proc.wait(timeout=30)
+
+
+def test_an_app_with_a_stale_generation_refuses_to_pair_it_with_newer_vectors(
+    server_settings, test_corpus: Path, tmp_path: Path
+) -> None:
+    from ingest.store import IndexUnavailable
+
+    first = ingest(server_settings, embedder=FakeEmbedder())
+    stale = server_settings.model_copy(deep=True)
+    stale.index.path = tmp_path / "stale-copy"
+    shutil.copytree(server_settings.index.path, stale.index.path)  # the copy an app machine was given
+    assert Chatbot(stale).ask("What is sertraline?").kind == "answer"  # matching: it serves
+
+    note = test_corpus / "references" / "overdose.md"
+    note.write_text(note.read_text(encoding="utf-8") + "\nOverdose care is urgent.\n", encoding="utf-8")
+    second = ingest(server_settings, embedder=FakeEmbedder())
+    assert second.generation != first.generation and second.collection == first.collection
+    with pytest.raises(IndexUnavailable, match=f"generation {first.generation} does not match.*{second.generation}"):
+        Chatbot(stale)
+    assert Chatbot(server_settings).ask("What is sertraline?").kind == "answer"
