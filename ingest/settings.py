@@ -71,6 +71,12 @@ class EmbeddingSettings(BaseModel):
 
 
 class IndexSettings(BaseModel):
+    reload_check_s: float = Field(
+        1.0,
+        ge=0,
+        description="A serving chatbot looks this often for a newly published generation and swaps to it without a "
+        "restart (0: never).",
+    )
     path: Path = Field(
         PROJECT_ROOT / "data" / "index",
         description="Folder holding the local Chroma database and the index generations.",

@@ -154,6 +154,14 @@ def generations_dir(index_path: Path) -> Path:
     return index_path / "generations"
 
 
+def current_name(index_path: Path) -> str | None:
+    """The name of the published generation (the pointer only; nothing is loaded)."""
+    try:
+        return (index_path / CURRENT).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
 def read_current(index_path: Path) -> Generation | None:
     pointer = index_path / CURRENT
     try:

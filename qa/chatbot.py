@@ -9,24 +9,26 @@ disputed claims → the fixed disclaimer. Errors become a clear message, never a
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ingest.embedding import Embedder, make_embedder
 from ingest.settings import Settings
-from ingest.store import IndexUnavailable, VectorStore
+from ingest.store import IndexUnavailable, VectorStore, current_name
 from ingest.text import sentences
 from qa import messages
 from qa.answer import ExtractiveAnswerer
 from qa.citations import CitationBook
 from qa.conversation import clean_history, clean_text, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
-from qa.index import LoadedIndex, ensure_index
+from qa.index import LoadedIndex, ensure_index, open_index
 from qa.llm import Generator, LLMGenerator
-from qa.question import Question, analyse, corpus_words, english, is_everyday
+from qa.question import CorpusWords, Question, analyse, corpus_words, english, is_everyday
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
 from qa.types import Answer, AnswerKind, Passage, Timings
@@ -38,6 +40,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
+
+
+@dataclass(frozen=True)
+class Served:
+    """Everything answering reads, from one index generation. A question takes the bundle once and
+    uses only it, so a swap to a new generation never mixes the two in one answer."""
+
+    index: LoadedIndex
+    retriever: Retriever
+    answerer: Any  # ExtractiveAnswerer, or the eval's baseline
+    corpus_words: CorpusWords
+    author_of: dict[str, str]
 
 
 class Chatbot:
@@ -54,9 +68,17 @@ class Chatbot:
         self.settings = settings or Settings()
         self.embedder = embedder or make_query_embedder(self.settings)
         self._started = time.monotonic()
-        self.index: LoadedIndex = index or ensure_index(self.settings, embedder)
-        index = self.index
-        store = VectorStore(self.settings.index, index.generation.manifest["collection"]) if use_vector_store else None
+        self._retrieval_mode = retrieval_mode
+        self._use_vector_store = use_vector_store
+        self._served = self._serve(index or ensure_index(self.settings, embedder))
+        self.generator = generator if generator is not None else make_generator(self.settings)
+        self._next_check = time.monotonic() + self.settings.index.reload_check_s
+        self._reloading = threading.Lock()
+        english(), is_everyday("warm")  # load the word lists now, not on the first question
+
+    def _serve(self, index: LoadedIndex, store: VectorStore | None = None) -> Served:
+        if store is None and self._use_vector_store:
+            store = VectorStore(self.settings.index, index.generation.manifest["collection"])
         if store is not None:
             served = store.generation()
             if served is not None and served != index.generation.name:
@@ -65,12 +87,67 @@ class Chatbot:
                     f"'{store.collection_name}', which belong to generation {served}. Copy the index folder "
                     "from the machine that ran the latest `ssri-qa ingest` (or run it here), then start again."
                 )
-        self.retriever = Retriever(index, store, self.settings.retrieval, retrieval_mode)
-        self.answerer = ExtractiveAnswerer(index, self.settings.answer)
-        self.generator = generator if generator is not None else make_generator(self.settings)
-        self.author_of = {sid: d.attribution for sid, d in index.documents.items() if d.kind == "article"}
-        self.corpus_words = corpus_words([c.text for c in index.chunks], index.lexicon, index.vocabulary)
-        english(), is_everyday("warm")  # load the word lists now, not on the first question
+        return Served(
+            index=index,
+            retriever=Retriever(index, store, self.settings.retrieval, self._retrieval_mode),
+            answerer=ExtractiveAnswerer(index, self.settings.answer),
+            corpus_words=corpus_words([c.text for c in index.chunks], index.lexicon, index.vocabulary),
+            author_of={sid: d.attribution for sid, d in index.documents.items() if d.kind == "article"},
+        )
+
+    # What answering uses now (one generation); read-only views of the current bundle.
+    @property
+    def index(self) -> LoadedIndex:
+        return self._served.index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self._served.retriever
+
+    @property
+    def answerer(self) -> Any:
+        return self._served.answerer
+
+    @answerer.setter
+    def answerer(self, answerer: Any) -> None:  # the eval swaps in its baseline answerer
+        self._served = replace(self._served, answerer=answerer)
+
+    @property
+    def corpus_words(self) -> CorpusWords:
+        return self._served.corpus_words
+
+    @property
+    def author_of(self) -> dict[str, str]:
+        return self._served.author_of
+
+    def _check_for_new_generation(self) -> None:
+        """Swap to a newly published generation without a restart: it is loaded in the background while
+        questions go on being answered from the current one, then one reference is replaced."""
+        every = self.settings.index.reload_check_s
+        now = time.monotonic()
+        if not every or now < self._next_check:
+            return
+        self._next_check = now + every
+        name = current_name(self.settings.index.path)
+        if name is None or name == self._served.index.generation.name or not self._reloading.acquire(blocking=False):
+            return
+        threading.Thread(target=self._reload, name="ssri-qa-reload", daemon=True).start()
+
+    def _reload(self) -> None:
+        try:
+            index = open_index(self.settings)
+            if index is not None and index.generation.name != self._served.index.generation.name:
+                old = self._served
+                store = old.retriever.store
+                same_collection = store is not None and store.collection_name == index.generation.manifest["collection"]
+                self._served = self._serve(index, store if same_collection else None)
+                log.warning(
+                    "now serving index generation %s (was %s)", index.generation.name, old.index.generation.name
+                )
+        except Exception:  # a half-copied or mismatched generation: keep serving the current one, try again later
+            log.exception("could not switch to the new index generation; still serving the current one")
+        finally:
+            self._reloading.release()
 
     # ------------------------------------------------------------------ public API
     def retrieve(self, question: str, k: int = 5, history: Any = None) -> list[Passage]:
@@ -78,13 +155,16 @@ class Chatbot:
         if not text:
             return []
         k = _clamp_k(k)
-        standalone = self.standalone(
+        self._check_for_new_generation()
+        served = self._served
+        standalone = self._standalone(
+            served,
             text[: self.settings.answer.max_question_chars],
             clean_history(history, self.settings.answer.max_history_turns),
         )
-        parsed = analyse(standalone, self.corpus_words)
+        parsed = analyse(standalone, served.corpus_words)
         vector, aspect = self._embed_question(parsed, Timings())
-        return self._search(parsed, vector, aspect, k, Timings())
+        return self._search(served, parsed, vector, aspect, k, Timings())
 
     def ask(self, question: Any, history: Any = None) -> Answer:
         try:
@@ -110,11 +190,13 @@ class Chatbot:
     def health(self) -> dict[str, Any]:
         """What a load balancer needs to know: the index generation served, its size, where the vectors
         come from and whether that source answers, and how long this chatbot has been up."""
+        self._check_for_new_generation()
+        served = self._served
         return {
             "status": "ok",
-            "generation": self.index.generation.name,
-            "chunks": len(self.index.chunks),
-            "vectors": self.retriever.vector_state,
+            "generation": served.index.generation.name,
+            "chunks": len(served.index.chunks),
+            "vectors": served.retriever.vector_state,
             "uptime_s": round(time.monotonic() - self._started, 1),
         }
 
@@ -131,11 +213,15 @@ class Chatbot:
         return answer_runnable(self)
 
     def standalone(self, question: str, history: list[dict[str, str]]) -> str:
+        """The question with a follow-up's drug, person and topic made explicit."""
+        return self._standalone(self._served, question, history)
+
+    def _standalone(self, served: Served, question: str, history: list[dict[str, str]]) -> str:
         if self.generator is not None and history:
             rewritten = self.generator.rewrite(question, history)
             if rewritten:
                 return rewritten
-        return rewrite(question, history, self.index.lexicon, self.index.vocabulary)
+        return rewrite(question, history, served.index.lexicon, served.index.vocabulary)
 
     # ------------------------------------------------------------------ internals
     def _embed_question(self, question: Question, timings: Timings) -> tuple[np.ndarray, np.ndarray | None]:
@@ -148,14 +234,20 @@ class Chatbot:
         return vectors[0], (vectors[1] if len(vectors) > 1 else None)
 
     def _search(
-        self, question: Question, vector: np.ndarray, aspect: np.ndarray | None, k: int, timings: Timings
+        self,
+        served: Served,
+        question: Question,
+        vector: np.ndarray,
+        aspect: np.ndarray | None,
+        k: int,
+        timings: Timings,
     ) -> list[Passage]:
         also = (
             [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
         )
-        prior = self._prior_sources(question)
+        prior = self._prior_sources(served, question)
         uncapped = prior if question.about_articles else ()
-        return self.retriever.search(
+        return served.retriever.search(
             question.search_text,
             vector,
             k,
@@ -169,12 +261,12 @@ class Chatbot:
             timings=timings,
         )
 
-    def _prior_sources(self, question: Question) -> tuple[str, ...]:
+    def _prior_sources(self, served: Served, question: Question) -> tuple[str, ...]:
         """The documents a question points at: the article (or both) when it asks what an author says,
         else the reference notes the lexicon links to the drugs it names."""
         if not question.about_articles:
             return question.notes
-        articles = [sid for sid, d in self.index.documents.items() if d.kind == "article"]
+        articles = [sid for sid, d in served.index.documents.items() if d.kind == "article"]
         lowered = question.text.lower()
         named = [sid for sid in articles if sid.split("-")[0][:6] in lowered.replace(" ", "")]
         return tuple(named or articles)
@@ -195,18 +287,20 @@ class Chatbot:
                 "no_answer", messages.TOO_LONG_MESSAGE.format(length=len(text), limit=limit), question=text
             )
         turns = clean_history(history, self.settings.answer.max_history_turns)
-        standalone = self.standalone(text, turns)
-        question = analyse(standalone, self.corpus_words)
+        self._check_for_new_generation()
+        served = self._served  # one generation for the whole answer
+        standalone = self._standalone(served, text, turns)
+        question = analyse(standalone, served.corpus_words)
         timings = Timings()  # per call: concurrent questions never share state
         vector, aspect = self._embed_question(question, timings)
         t0 = time.perf_counter()
-        passages = self._search(question, vector, aspect, self.settings.retrieval.k, timings)
+        passages = self._search(served, question, vector, aspect, self.settings.retrieval.k, timings)
         timings.retrieve_ms = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
-        book = CitationBook(self.index)
-        draft = self.answerer.compose(question, vector, passages, book, self.author_of, aspect)
+        book = CitationBook(served.index)
+        draft = served.answerer.compose(question, vector, passages, book, served.author_of, aspect)
         if draft.kind == "answer" and self.generator is not None:
-            generated = self.generator.answer(standalone, passages, self.index, CitationBook(self.index), draft)
+            generated = self.generator.answer(standalone, passages, served.index, CitationBook(served.index), draft)
             if generated is not None:
                 draft, book = generated
         if draft.kind == "no_answer":
@@ -219,14 +313,14 @@ class Chatbot:
             return self._final("no_answer", body, question=text, standalone=standalone, timings=timings)
         used_chunks = {cid for cid, _, _ in draft.used_spans}
         claims = relevant_claims(
-            self.index,
+            served.index,
             question.search_text,
             vector,
             used_chunks,
             draft.used_spans,
             self.settings.answer.claim_similarity,
         )
-        paragraphs = list(draft.paragraphs) + dispute_paragraphs(self.index, book, claims, self.author_of)
+        paragraphs = list(draft.paragraphs) + dispute_paragraphs(served.index, book, claims, served.author_of)
         if draft.not_covered:
             paragraphs.insert(0, messages.NOT_COVERED_LEAD.format(what=draft.not_covered))
         if routed == "personal":

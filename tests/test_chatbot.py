@@ -231,3 +231,53 @@ def test_a_small_local_index_is_searched_exactly_and_a_large_one_through_chroma(
     large = bot.ask("What is the half-life of fluoxetine?")
     assert large.kind == "answer" and calls  # past the limit, Chroma's HNSW is asked
     assert large.text == small.text
+
+
+def test_a_new_generation_is_swapped_in_under_load_without_mixing(bot: Chatbot, fake_settings) -> None:
+    import threading
+    import time as clock
+
+    from ingest.embedding import FakeEmbedder
+    from ingest.pipeline import ingest
+    from ingest.store import read_current
+
+    bot.settings.index.reload_check_s = 0.05
+    old = read_current(fake_settings.index.path)
+    assert old is not None and bot.health()["generation"] == old.name
+    generations = {old.name: {c["chunk_id"] for c in old.manifest["chunks"]}}
+    questions = ["What is the half-life of fluoxetine?", "Are SSRIs safe in overdose?", "What is sertraline?"]
+    answers: list[Answer] = []
+    stop = threading.Event()
+
+    def client(i: int) -> None:
+        while not stop.is_set():
+            answers.append(bot.ask(questions[i % len(questions)]))
+            i += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        clock.sleep(0.3)
+        note = fake_settings.corpus.path / "references" / "fluoxetine.md"
+        note.write_text(
+            note.read_text(encoding="utf-8") + "\n## Swap check\nThe swap check sentence names a zebracorn.\n",
+            encoding="utf-8",
+        )
+        new = read_current(fake_settings.index.path) if ingest(fake_settings, embedder=FakeEmbedder()) else None
+        assert new is not None and new.name != old.name
+        generations[new.name] = {c["chunk_id"] for c in new.manifest["chunks"]}
+        deadline = clock.monotonic() + 10
+        while bot.health()["generation"] != new.name and clock.monotonic() < deadline:
+            clock.sleep(0.05)
+        clock.sleep(0.3)  # keep the load going on the new generation too
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    assert bot.health()["generation"] == new.name  # picked up without a restart
+    assert len(answers) > 20 and {a.kind for a in answers} == {"answer"}  # no errors across the swap
+    for a in answers:  # every answer cites chunks of one generation only
+        cited = {c.chunk_id for c in a.citations}
+        assert any(cited <= chunks for chunks in generations.values()), cited
+    assert "zebracorn" in bot.ask("which animal does the swap check sentence name?").text
