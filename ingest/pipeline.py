@@ -182,7 +182,8 @@ def ingest(
                 report.unchanged = True
                 report.generation = current.name
                 report.deleted = _collect_garbage(vectors, current, index_path)
-                vectors.mark_generation(current.name)
+                if vectors.remote:
+                    vectors.mark_generation(current.name)
                 _export_query_model(settings)
                 report.seconds = round(time.perf_counter() - started, 3)
                 return report
@@ -255,7 +256,8 @@ def ingest(
         )
         report.generation = generation.name
         report.deleted = _collect_garbage(vectors, generation, index_path)
-        vectors.mark_generation(generation.name)
+        if vectors.remote:  # apps on other machines check their copy against it; a local index is one folder
+            vectors.mark_generation(generation.name)
     _export_query_model(settings)
     report.seconds = round(time.perf_counter() - started, 3)
     return report

@@ -79,8 +79,13 @@ class VectorStore:
         self.collection_name = collection_name
         self.remote = bool(settings.chroma_url)  # a Chroma server, shared by several app processes
         self.client = client or chroma_client(settings)
+        # A denser HNSW graph than Chroma's defaults (100 / 100 / 16): with many near-identical chunks (the
+        # synthetic scale corpora) the default graph sometimes returned none of the true top 10 (1 process in 6,
+        # measured on a 2,219-chunk corpus); with these, 0 in 18.
         self.collection = self.client.get_or_create_collection(
-            name=collection_name, embedding_function=None, configuration={"hnsw": {"space": "cosine"}}
+            name=collection_name,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "ef_construction": 200, "ef_search": 200, "max_neighbors": 32}},
         )
         self._count: int | None = None
 

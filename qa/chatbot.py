@@ -79,7 +79,7 @@ class Chatbot:
     def _serve(self, index: LoadedIndex, store: VectorStore | None = None) -> Served:
         if store is None and self._use_vector_store:
             store = VectorStore(self.settings.index, index.generation.manifest["collection"])
-        if store is not None:
+        if store is not None and store.remote:
             served = store.generation()
             if served is not None and served != index.generation.name:
                 raise IndexUnavailable(
