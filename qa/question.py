@@ -140,6 +140,9 @@ class Question:
     topic_phrase: str = ""  # that word with its neighbour, to name it when the sources have nothing on it
 
 
+_COMPARATIVE_ENDINGS = (("iest", "y"), ("ier", "y"), ("iest", ""), ("ier", ""), ("est", ""), ("er", ""))
+
+
 class WordPool:
     """Words of some text (the corpus, or the passages of one answer): does it use a given word,
     allowing for inflection, a prefix ("tellmi") and a misspelling ("seratonin")?"""
@@ -161,6 +164,11 @@ class WordPool:
             return True
         if word.endswith("s") and (word[:-1] in self.surface or stem(word[:-1]) in self.stems):
             return True
+        for suffix, base in _COMPARATIVE_ENDINGS:  # riskier ~ risk(y), fewest ~ few
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                root = word[: -len(suffix)] + base
+                if root in self.surface or stem(root) in self.stems:
+                    return True
         if len(word) >= 5 and any(w.startswith(word) for w in self._pool):  # "tellmi" of "tellmipsychiatry"
             return True
         root = stem(word)

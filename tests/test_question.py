@@ -152,3 +152,9 @@ def test_the_rarest_corpus_word_is_the_topic_but_not_a_verb_or_a_class(words) ->
     # "diagnosed" is rare in this corpus too, but it is what is asked about serotonin toxicity, not a subject.
     assert analyse("how is serotonin toxicity diagnosed", words).topic == ""
     assert analyse("what does the tellmipsychiatry blog say about receptors", words).topic == ""  # about the article
+
+
+@pytest.mark.parametrize("text", ["does warfarin make bleeding riskier", "is sodium lowest in older adults"])
+def test_comparatives_of_corpus_words_are_not_missing_topics(words, text: str) -> None:
+    q = analyse(text, words)
+    assert not q.uncovered, q.uncovered
