@@ -45,3 +45,14 @@ def test_a_ranking_question_is_answered_with_the_drug_that_ranks(model_bot) -> N
     answer = model_bot.ask("which ssri has the worst withdrawal")
     assert answer.kind == "answer"
     assert "highest with paroxetine" in answer.text, answer.text  # not only what withdrawal is
+
+
+def test_the_notes_own_questions_are_answered(model_bot) -> None:
+    """Every reference section is headed by the question it answers; asked as they stand, at least 95%
+    must get an answer (the rest lean on their note for context: "What should I watch for in my baby?")."""
+    headings = sorted(
+        {c.section for c in model_bot.index.chunks if c.source_kind == "reference" and c.section.endswith("?")}
+    )
+    assert len(headings) > 150
+    unanswered = [h for h in headings if model_bot.ask(h).kind != "answer"]
+    assert len(unanswered) <= 0.05 * len(headings), unanswered
