@@ -144,17 +144,13 @@ _COMPARATIVE_ENDINGS = (("iest", "y"), ("ier", "y"), ("iest", ""), ("ier", ""), 
 
 
 class WordPool:
-    """Words of some text (the corpus, or the passages of one answer): does it use a given word,
-    allowing for inflection, a prefix ("tellmi") and a misspelling ("seratonin")?"""
+    """Words of some text: does it use a given word, allowing for inflection, a comparative
+    ("riskier"), a prefix ("tellmi") and a misspelling ("seratonin")?"""
 
     def __init__(self, surface: set[str]) -> None:
         self.surface = surface
         self.stems = {stem(w) for w in surface}
         self._pool = sorted(w for w in surface if len(w) >= MIN_WORD)
-
-    @classmethod
-    def of(cls, texts: list[str]) -> WordPool:
-        return cls({w for text in texts for w in words(text) if w.isalpha()})
 
     def known(self, word: str) -> bool:
         """True when the text uses this word (or a misspelling of one of its words)."""

@@ -26,10 +26,10 @@ log = logging.getLogger("ssri_qa.retrieval")
 
 @dataclass(frozen=True)
 class Query:
-    """One text to search for, with its vector (None: words only); `weight` scales its share of the fused score."""
+    """One text to search for, with its vector; `weight` scales its share of the fused score."""
 
     text: str
-    vector: np.ndarray | None
+    vector: np.ndarray
     weight: float = 1.0
 
 
@@ -115,11 +115,7 @@ class Retriever:
         n = max(self.settings.candidates, k)
         queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
-        dense = (
-            [(q.weight, self.dense(q.vector, n)) for q in queries if q.vector is not None]
-            if self.mode != "lexical"
-            else []
-        )
+        dense = [(q.weight, self.dense(q.vector, n)) for q in queries] if self.mode != "lexical" else []
         t1 = time.perf_counter()
         lex = [(q.weight, self.lexical(q.text, n)) for q in queries] if self.mode != "dense" else []
         t2 = time.perf_counter()
