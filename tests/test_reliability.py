@@ -376,3 +376,15 @@ def test_monkeypatch_undo_does_not_reopen_the_network(monkeypatch: pytest.Monkey
         s.connect(("192.0.2.1", 80))  # TEST-NET-1: never routed
     with socket.socket() as s, pytest.raises(RuntimeError, match="reach the network"):
         s.connect_ex(("192.0.2.1", 80))
+
+
+def test_cli_flags_are_validated_like_the_environment(tmp_path: Path, test_corpus: Path) -> None:
+    env = {
+        "SSRI_QA_CORPUS__PATH": str(test_corpus),
+        "SSRI_QA_INDEX__PATH": str(tmp_path / "index"),
+        "SSRI_QA_EMBEDDING__BACKEND": "fake",
+    }
+    by_flag = _cli(["ask", "--backend", "bogus", "What is sertraline?"], env)
+    by_env = _cli(["ask", "What is sertraline?"], {**env, "SSRI_QA_ANSWER__BACKEND": "bogus"})
+    for done in (by_flag, by_env):
+        assert done.returncode == 2 and b"answer.backend" in done.stderr and b"Traceback" not in done.stderr
