@@ -60,6 +60,8 @@ def load_thresholds(folder: Path = CASES_DIR) -> dict[str, Any]:
 class ConcatAnswerer:
     """Naive baseline answerer: the top two passages pasted together, never abstaining."""
 
+    answers_parts = False  # a multi-part question is one question to it
+
     def __init__(self, index: Any) -> None:
         self.index = index
 

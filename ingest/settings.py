@@ -131,6 +131,9 @@ class AnswerSettings(BaseModel):
         description="Who writes the answer body; safety, disputes and the disclaimer stay in code either way.",
     )
     max_sentences: int = Field(4, ge=1, le=5, description="Most sentences an extractive answer quotes.")
+    sentences_per_part: int = Field(
+        2, ge=1, le=4, description="Most sentences quoted for each part of a multi-part question."
+    )
     min_relevance: float = Field(
         0.42,
         description="Abstain when the best sentence's cosine similarity to the question is below this (tuned on the dev split).",

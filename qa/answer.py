@@ -68,7 +68,11 @@ _WANTS = {
     "ranking": re.compile(
         r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|more|less)\b", re.I
     ),
-    "definition": re.compile(r"\b(?:is|are|means|refers to|describes|stands for)\b\s+(?:a|an|the|when|that)\b", re.I),
+    "definition": re.compile(
+        r"\b(?:is|are|means|refers to|describes|stands for)\b\s+(?:a|an|the|when|that)\b"
+        r"|\b(?:often |also |sometimes |usually )?(?:called|known as|defined as)\b",
+        re.I,
+    ),
 }
 _POPULATION = {
     "older": re.compile(r"\b(?:older|elderly|over (?:60|65)|aged? (?:60|65)|later life|falls?)\b", re.I),
@@ -88,6 +92,7 @@ class Draft:
     best_similarity: float = 0.0
     used_spans: list[tuple[str, int, int]] = field(default_factory=list)  # (chunk id, start, end)
     not_covered: str = ""  # "grapefruit juice": what the sources do not cover, said plainly first
+    rows: list[int] = field(default_factory=list)  # the sentences quoted
 
 
 @dataclass(frozen=True)
@@ -100,6 +105,8 @@ class Candidate:
 
 
 class ExtractiveAnswerer:
+    answers_parts = True  # a multi-part question is answered part by part (see Chatbot)
+
     def __init__(self, index: LoadedIndex, settings: AnswerSettings) -> None:
         self.index = index
         self.settings = settings
@@ -193,13 +200,14 @@ class ExtractiveAnswerer:
         out.sort(key=lambda c: -c.score)
         return out
 
-    def select(self, question: Question, candidates: list[Candidate]) -> list[Candidate]:
+    def select(self, question: Question, candidates: list[Candidate], limit: int | None = None) -> list[Candidate]:
         if not candidates:
             return []
         best = candidates[0].score
         chosen: list[Candidate] = []
+        limit = limit or self.settings.max_sentences
         for cand in candidates:
-            if len(chosen) == self.settings.max_sentences or cand.score < best - self.settings.sentence_margin:
+            if len(chosen) == limit or cand.score < best - self.settings.sentence_margin:
                 break
             if not self._says_something_new(cand, chosen):
                 continue
@@ -216,7 +224,7 @@ class ExtractiveAnswerer:
                 ),
                 None,
             )
-            if extra is not None and len(chosen) < self.settings.max_sentences + 1:
+            if extra is not None and len(chosen) < limit + 1:
                 chosen.append(extra)
         return chosen
 
@@ -286,8 +294,13 @@ class ExtractiveAnswerer:
         book: CitationBook,
         author_of: dict[str, str],
         aspect_vector: np.ndarray | None = None,
+        *,
+        avoid: frozenset[int] = frozenset(),
+        limit: int | None = None,
     ) -> Draft:
-        candidates = self.candidates(question, vector, passages, aspect_vector)
+        """The answer to one question (or one part of one): `avoid` holds sentences already quoted for
+        another part, `limit` caps the sentences quoted."""
+        candidates = [c for c in self.candidates(question, vector, passages, aspect_vector) if c.row not in avoid]
         best_similarity = max((c.similarity for c in candidates), default=0.0)
         missing = " or ".join((question.unknown_names or question.uncovered)[:2])
         if best_similarity < self.settings.min_relevance:
@@ -297,6 +310,7 @@ class ExtractiveAnswerer:
             partial = missing  # "gabapentin with sertraline and ibuprofen": the other two are covered
         blocked = (
             bool(question.unknown_names)
+            or question.uncovered_topic
             or question.uncovered_share > self.settings.max_unknown_share
             or (bool(question.uncovered) and best_similarity < self.settings.uncovered_relevance)
         )
@@ -318,7 +332,7 @@ class ExtractiveAnswerer:
                 ),
                 key=lambda c: -c.score,
             )
-        chosen = self.select(question, candidates)
+        chosen = self.select(question, candidates, limit)
         score_of = {c.row: c.score for c in chosen}
         rows = self.with_context([c.row for c in chosen])
         groups: dict[int, list[int]] = {}
@@ -332,7 +346,7 @@ class ExtractiveAnswerer:
             order = 0 if (kind == "reference") != article_first else 1
             return order, -max(score_of.get(r, -9.0) for r in members)
 
-        draft = Draft("answer", best_similarity=best_similarity, not_covered=partial)
+        draft = Draft("answer", best_similarity=best_similarity, not_covered=partial, rows=rows)
         for ci, members in sorted(groups.items(), key=group_key):
             members.sort(key=lambda r: int(self.index.sentence_rows[r][1]))
             chunk = self.index.chunks[ci]

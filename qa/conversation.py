@@ -153,3 +153,25 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
     if not extra:
         return question
     return f"{question.rstrip(' ?')} ({', '.join(extra)})?"
+
+
+def part_question(
+    part: str,
+    drugs: tuple[str, ...],
+    populations: frozenset[str],
+    lexicon: Lexicon,
+    vocabulary: Vocabulary,
+    earlier: str = "",
+) -> str:
+    """One part of a multi-part question, standing alone: the drugs and people the whole question names
+    carried into a part that does not name its own ("... and what's the most you can take" → "(citalopram)"),
+    and the subject of a part before that names no drug into one that points back at it ("what is PSSD and
+    how common is it")."""
+    extra: list[str] = []
+    if earlier and _THING.search(part) and not lexicon.mentions(earlier):  # with a drug named, "it" is the drug
+        extra.append(" ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP))
+    if not lexicon.mentions(part) and not _CLASS_WORD.search(part):
+        extra.extend(drugs)
+    extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
+    extra = [e for e in extra if e]
+    return f"{part.rstrip(' ?')} ({', '.join(extra)})?" if extra else part

@@ -39,6 +39,7 @@ GENERIC = frozenset(
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
     true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort
+    have has had having together help helps helped since
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
     mention mentions mentioned suggest suggests suggested""".split()
@@ -94,6 +95,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b", re.I),
     ),
 ]
+# Taking two things at once: with an unknown name on one side, the whole question is about that name.
+_COMBINED = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*)\b", re.I)
 _COMPARATIVE = re.compile(
     r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder)\b",
     re.I,
@@ -113,6 +116,8 @@ DRUG_NAME = re.compile(
 )
 TYPO_SCORE = 84  # a word this close (0-100) to a corpus word is a misspelling of it
 STRICT_TYPO_SCORE = 90  # ... and this close when the corpus word is everyday English
+SPELLING_SCORE = 90  # two corpus words this close (0-100) are spellings of one word ("-aemia", "-emia")
+SPELLING_MIN = 7  # letters; shorter words this close are different words
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,9 @@ class Question:
     ]  # uncovered phrases that make up a whole coordinated part ("tinnitus or a dry mouth")
     parts: tuple[str, ...]  # the sub-questions of a multi-part question (one item otherwise)
     names_class: bool  # the question names a drug class ("SSRIs", "antidepressants")
+    # Every specific word of the question is one the sources never use ("melatonin ... to help me sleep",
+    # "make my hair fall out"): what it asks about is not in them, whatever everyday words it shares.
+    uncovered_topic: bool = False
     topic: str = ""  # the question's most specific word the corpus does use ("lithium"); an answer must be about it
     topic_phrase: str = ""  # that word with its neighbour, to name it when the sources have nothing on it
 
@@ -191,6 +199,19 @@ class CorpusWords(WordPool):
             self.stem_counts[stem(word)] = self.stem_counts.get(stem(word), 0) + count
         self.lexicon = lexicon
         self.vocabulary = vocabulary
+        self._stem_pool = sorted(s for s in self.stem_counts if len(s) >= SPELLING_MIN)
+
+    def chunks_using(self, word: str) -> int:
+        """How many chunks use the word, counting its other spellings ("hyponatremia", "hyponatraemia")."""
+        root = stem(word)
+        total = self.stem_counts.get(root, 0)
+        if len(root) >= SPELLING_MIN:
+            for other, _, _ in process.extract(
+                root, self._stem_pool, scorer=fuzz.ratio, score_cutoff=SPELLING_SCORE, limit=None
+            ):
+                if other != root:
+                    total += self.stem_counts[other]
+        return total
 
 
 @lru_cache(maxsize=1)
@@ -299,7 +320,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     judged: set[str] = set()
     topics: list[tuple[int, float, str, str]] = []  # (corpus chunks using it, English frequency, word, phrase)
     absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")
-    present = 0  # words of the question the corpus does use
+    present = 0  # specific (not everyday) words of the question the corpus does use
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = hit.group(0).lower().replace("'", "").replace("’", "")
         if (
@@ -320,10 +341,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 absent_everyday.append((word, _phrase_around(text, hit)))
             continue
         if corpus.known(word):
-            present += 1
-            used_in = corpus.stem_counts.get(stem(word), 0)
+            present += 0 if is_everyday(word) else 1  # a specific word the sources use: the topic is theirs
             if (
-                0 < used_in <= RARE_CHUNKS
+                0 < corpus.stem_counts.get(stem(word), 0) <= RARE_CHUNKS
+                and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
                 and not is_everyday(word)
                 and not _verb_like(word)
                 and not _CLASS_WORDS.fullmatch(word)
@@ -377,8 +398,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         unknown_names=tuple(dict.fromkeys(unknown)),
         parts=split_parts(text),
         uncovered_share=share,
-        uncovered_parts=_uncovered_parts(question, missing_words, corpus),
+        uncovered_parts=()
+        if unknown and len(drugs) <= 1 and _COMBINED.search(question)  # "xanax and lexapro together"
+        else _uncovered_parts(question, missing_words, corpus),
         names_class=bool(_CLASS_WORDS.search(text)),
+        uncovered_topic=bool(missing_words) and not present and not expansion.phrases and len(drugs) < 2,
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
     )
