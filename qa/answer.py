@@ -213,7 +213,8 @@ class ExtractiveAnswerer:
                 continue
             chosen.append(cand)
         # A comparison or a multi-part question needs each side: add the best sentence on a side still missing.
-        for side in self._sides(question):
+        # So does a class-level answer to a question about one drug, when the same note speaks of that drug.
+        for side in self._sides(question, candidates[0]):
             if any(side(c) for c in chosen):
                 continue
             extra = next(
@@ -228,8 +229,9 @@ class ExtractiveAnswerer:
                 chosen.append(extra)
         return chosen
 
-    def _sides(self, question: Question) -> list[Callable[[Candidate], bool]]:
-        """Tests that each side of a comparison (a drug) or each further part of a question (its words) is answered."""
+    def _sides(self, question: Question, lead: Candidate) -> list[Callable[[Candidate], bool]]:
+        """Tests that each side of a comparison (a drug), each further part of a question (its words) and,
+        under a class-level lead sentence, what its note says of the drug asked about are answered."""
 
         def names(drug: str) -> Callable[[Candidate], bool]:
             return lambda c: drug in self.sentence_drugs(c.row)
@@ -240,6 +242,12 @@ class ExtractiveAnswerer:
         sides: list[Callable[[Candidate], bool]] = []
         if question.qtype == "comparison" and len(question.drugs) >= 2:
             sides.extend(names(drug) for drug in question.drugs[:2])
+        elif len(question.drugs) == 1 and not self.sentence_drugs(lead.row):
+            source = self.index.chunks[lead.chunk_index].source_id
+            drug = question.drugs[0]
+            sides.append(
+                lambda c: self.index.chunks[c.chunk_index].source_id == source and drug in self.sentence_drugs(c.row)
+            )
         drug_terms = {t for d in question.drugs for t in content_terms(d)}
         for part in question.parts[1:] if len(question.parts) >= 2 else ():
             terms = frozenset(content_terms(part) - drug_terms)
@@ -303,19 +311,13 @@ class ExtractiveAnswerer:
         candidates = [c for c in self.candidates(question, vector, passages, aspect_vector) if c.row not in avoid]
         best_similarity = max((c.similarity for c in candidates), default=0.0)
         missing = " or ".join((question.unknown_names or question.uncovered)[:2])
+        # A decline names what the question is about: a name the sources lack, else its specific word.
+        named = missing if question.unknown_names or not question.topic else question.topic_phrase
         if best_similarity < self.settings.min_relevance:
-            return Draft("no_answer", best_similarity=best_similarity, not_covered=missing)
+            return Draft("no_answer", best_similarity=best_similarity, not_covered=named)
         partial = " or ".join(question.uncovered_parts[:2])
         if not partial and question.unknown_names and len(question.drugs) >= 2:
             partial = missing  # "gabapentin with sertraline and ibuprofen": the other two are covered
-        blocked = (
-            bool(question.unknown_names)
-            or question.uncovered_topic
-            or question.uncovered_share > self.settings.max_unknown_share
-            or (bool(question.uncovered) and best_similarity < self.settings.uncovered_relevance)
-        )
-        if blocked and not partial:
-            return Draft("no_answer", best_similarity=best_similarity, not_covered=missing)
         if question.topic:
             # The question's most specific word ("lithium", "insulin"): an answer must come from a passage
             # that uses it, and be close enough to the question; otherwise the sources are about something else.
@@ -332,6 +334,14 @@ class ExtractiveAnswerer:
                 ),
                 key=lambda c: -c.score,
             )
+        blocked = (
+            bool(question.unknown_names)
+            or question.uncovered_topic
+            or question.uncovered_share > self.settings.max_unknown_share
+            or (bool(question.uncovered) and best_similarity < self.settings.uncovered_relevance)
+        )
+        if blocked and not partial:
+            return Draft("no_answer", best_similarity=best_similarity, not_covered=named)
         chosen = self.select(question, candidates, limit)
         score_of = {c.row: c.score for c in chosen}
         rows = self.with_context([c.row for c in chosen])

@@ -27,6 +27,7 @@ _FOLLOW_UP_START = re.compile(
 )
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
+_PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
     "young": "a teenager",
@@ -148,8 +149,11 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         extra.append(ctx.topic)
     if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
         extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug
-    if ctx.populations - own.populations and (_PERSON.search(question) or not own_drugs):
-        extra.extend(_POPULATION_WORDS[p] for p in sorted(ctx.populations - own.populations))
+    carried = ctx.populations - own.populations
+    if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
+        carried -= _PERINATAL
+    if carried and (_PERSON.search(question) or not own_drugs):
+        extra.extend(_POPULATION_WORDS[p] for p in sorted(carried))
     if not extra:
         return question
     return f"{question.rstrip(' ?')} ({', '.join(extra)})?"

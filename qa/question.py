@@ -381,6 +381,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             uncovered.append(phrase)
     share = len({stem(w) for w in missing_words}) / len(judged) if judged else 0.0
     about_articles = bool(_ARTICLE_WORDS.search(text))
+    half_covered = (
+        ()
+        if unknown and len(drugs) <= 1 and _COMBINED.search(question)  # "xanax and lexapro together": one question
+        else _uncovered_parts(question, missing_words, corpus)
+    )
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     return Question(
         text=text,
@@ -398,11 +403,13 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         unknown_names=tuple(dict.fromkeys(unknown)),
         parts=split_parts(text),
         uncovered_share=share,
-        uncovered_parts=()
-        if unknown and len(drugs) <= 1 and _COMBINED.search(question)  # "xanax and lexapro together"
-        else _uncovered_parts(question, missing_words, corpus),
+        uncovered_parts=half_covered,
         names_class=bool(_CLASS_WORDS.search(text)),
-        uncovered_topic=bool(missing_words) and not present and not expansion.phrases and len(drugs) < 2,
+        uncovered_topic=bool(missing_words)
+        and not present
+        and not half_covered
+        and not expansion.phrases
+        and len(drugs) < 2,
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
     )

@@ -17,6 +17,8 @@ pytestmark = pytest.mark.model
         ),  # the corpus uses "insulin" only in an analogy
         ("what is the best treatment for migraine", "migraine"),  # ... and "migraine" only beside triptans
         ("can my cat take zoloft", "cat"),  # a question made only of words the sources never use
+        ("is sertraline safe if you have glaucoma", "glaucoma"),  # a condition the sources never name
+        ("is it ok to take xanax and lexapro together", "xanax"),  # a combination with a drug they never name
     ],
 )
 def test_a_topic_the_sources_only_mention_in_passing_is_declined_by_name(model_bot, question: str, named: str) -> None:
@@ -56,3 +58,30 @@ def test_the_notes_own_questions_are_answered(model_bot) -> None:
     assert len(headings) > 150
     unanswered = [h for h in headings if model_bot.ask(h).kind != "answer"]
     assert len(unanswered) <= 0.05 * len(headings), unanswered
+
+
+def test_each_part_of_a_multi_part_question_is_answered_from_its_own_search(model_bot) -> None:
+    answer = model_bot.ask("what is akathisia and what should i do if i get it")
+    assert answer.kind == "answer", answer.text
+    assert "restlessness" in answer.text  # what it is ...
+    assert "Tell the prescriber" in answer.text  # ... and what to do, each quoted once
+    assert len(answer.text) < 900
+
+
+def test_a_part_the_sources_do_not_cover_is_named_and_the_other_part_answered(model_bot) -> None:
+    answer = model_bot.ask("does effexor make psoriasis worse and does it put your blood pressure up")
+    assert answer.kind == "answer", answer.text
+    first, rest = answer.text.split("\n\n", 1)
+    assert "don't cover psoriasis" in first
+    assert "Venlafaxine can raise blood pressure" in rest
+
+
+def test_a_class_level_answer_adds_what_the_same_note_says_of_the_drug_asked_about(model_bot) -> None:
+    history = [
+        {"role": "user", "content": "is prozac safe in pregnancy"},
+        {"role": "assistant", "content": "That is a decision to make with the prescriber."},
+    ]
+    answer = model_bot.ask("and when breastfeeding?", history=history)
+    assert answer.kind == "answer", answer.text
+    assert "Fluoxetine produced the largest share" in answer.text
+    assert "pregnan" not in answer.standalone_question

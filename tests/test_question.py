@@ -7,7 +7,7 @@ import pytest
 
 from ingest.lexicon import load_lexicon
 from ingest.vocabulary import Vocabulary, VocabularyError, load_vocabulary, read_entries
-from qa.conversation import rewrite
+from qa.conversation import part_question, rewrite
 from qa.question import analyse, corpus_words
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -158,3 +158,74 @@ def test_the_rarest_corpus_word_is_the_topic_but_not_a_verb_or_a_class(words) ->
 def test_comparatives_of_corpus_words_are_not_missing_topics(words, text: str) -> None:
     q = analyse(text, words)
     assert not q.uncovered, q.uncovered
+
+
+@pytest.mark.parametrize(
+    ("text", "uncovered"),
+    [
+        ("is sertraline safe if you have glaucoma", "glaucoma"),  # the asked condition is the only specific word
+        ("will zoloft make my hair fall out", "hair"),  # an everyday word, but the only subject
+        ("can i take melatonin with my sertraline to help me sleep", "melatonin"),
+    ],
+)
+def test_a_question_whose_specific_words_are_all_missing_is_about_something_uncovered(
+    words, text: str, uncovered: str
+) -> None:
+    q = analyse(text, words)
+    assert q.uncovered_topic, (q.uncovered, q.key_terms)
+    assert any(uncovered in u for u in q.uncovered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "does sertraline raise the bleeding risk with warfarin",  # every subject word is the sources'
+        "does sertraline cause tinnitus or a dry mouth",  # one part is theirs: half covered, not uncovered
+        "is sertraline ok with grapefruit and warfarin",  # two drugs: the question is their combination
+    ],
+)
+def test_a_question_with_a_subject_the_sources_use_is_not_wholly_uncovered(words, text: str) -> None:
+    assert not analyse(text, words).uncovered_topic, text
+
+
+def test_an_unknown_name_taken_together_with_one_drug_is_not_half_covered(words) -> None:
+    # "X and sertraline together" asks about the combination, which the sources cannot speak to ...
+    together = analyse("is it ok to take xanax and sertraline together", words)
+    assert together.unknown_names == ("xanax",) and together.uncovered_parts == ()
+    # ... while two separate things about one drug can be half covered.
+    assert analyse("does sertraline cause tinnitus or a dry mouth", words).uncovered_parts == ("tinnitus",)
+
+
+def test_other_spellings_count_toward_how_rare_a_topic_is() -> None:
+    texts = ["Hyponatraemia is low sodium."] * 4 + ["Hyponatremia is the US spelling."]
+    pool = corpus_words(texts, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+    assert pool.chunks_using("hyponatremia") == 5
+    assert analyse("what is hyponatremia", pool).topic == ""  # used in five chunks: not a rare topic
+
+
+def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_back_to() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    older = frozenset({"older"})
+    out = part_question("what's the most you can take", ("citalopram",), older, lexicon, vocabulary)
+    assert "citalopram" in out and "older adult" in out
+    # "it" after a part that names no drug is that part's subject ...
+    out = part_question("how common is it", (), frozenset(), lexicon, vocabulary, earlier="what is pssd")
+    assert "pssd" in out
+    # ... and after one that names a drug, the drug: the rest of that part is not carried.
+    out = part_question(
+        "does it raise blood pressure", ("venlafaxine",), frozenset(), lexicon, vocabulary, "does effexor cause acne"
+    )
+    assert "venlafaxine" in out and "acne" not in out
+    assert part_question("is zoloft ok in pregnancy", ("sertraline",), frozenset(), lexicon, vocabulary) == (
+        "is zoloft ok in pregnancy"
+    )
+
+
+def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "is prozac safe in pregnancy"},
+        {"role": "assistant", "content": "A decision for the prescriber."},
+    ]
+    out = rewrite("and when breastfeeding?", history, lexicon, vocabulary)
+    assert "fluoxetine" in out and "pregnancy" not in out
