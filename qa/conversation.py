@@ -27,6 +27,15 @@ _FOLLOW_UP_START = re.compile(
 )
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
+# A choice between medicines ("which one is least likely to", "which is best for that").
+_WHICH_RANKS = re.compile(
+    r"^\W*(?:and\s+|so\s+|ok\s+)?which\b(?:\s+\w+){0,3}?\s+(?:least|most|best|worst|lowest|highest|safest|fewest|less|more)\b",
+    re.I,
+)
+# "what about X" / "how about X" with a word of its own: X is asked about in place of something before.
+_NEW_SUBJECT = re.compile(
+    r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(?!(?:it|them|that|this|those|him|her)\b)\w{4,}", re.I
+)
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
@@ -126,15 +135,28 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
 def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary | None = None) -> str:
     """Rule-based standalone query: bring the drugs, the people and the topic under discussion into
     a follow-up that leans on them ("what dose is safe for him" → "... (escitalopram, an older adult)")."""
-    if not history or not is_follow_up(question):
+    if not history:
         return question
     vocabulary = vocabulary or Vocabulary([])
     ctx = conversation_context(history, lexicon, vocabulary)
     own_drugs = lexicon.mentions(question)
+    names_none = not own_drugs and not _CLASS_WORD.search(question)
+    # Any question that names no medicine, in a conversation about one, is about it ("what side effects
+    # should we look out for" after "my daughter just started fluoxetine"): ellipsis, not only pronouns.
+    if not is_follow_up(question) and not (names_none and ctx.drugs):
+        return question
     own = vocabulary.expand(question)
     extra: list[str] = []
     points_back = bool(_THING.search(question))
-    if not own_drugs and not _CLASS_WORD.search(question):
+    if _WHICH_RANKS.search(question) and ctx.topic:
+        # "which one is least likely to": a choice between medicines, on the topic asked before.
+        return f"{question.rstrip(' ?')} ({ctx.topic})?"
+    if names_none and _NEW_SUBJECT.search(question):
+        # "what about paracetamol" after "ibuprofen with sertraline": the new word takes the other
+        # medicine's place; the patient's own medicine (one with its own note) and the topic stay.
+        own_medicines = [d for d in ctx.drugs if lexicon.entries[d].reference == d] or list(ctx.drugs[:1])
+        return f"{question.rstrip(' ?')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
+    if names_none:
         extra.extend(ctx.drugs)
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
         extra.extend(d for d in ctx.drugs if d not in {m.generic for m in own_drugs})

@@ -229,3 +229,33 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
     ]
     out = rewrite("and when breastfeeding?", history, lexicon, vocabulary)
     assert "fluoxetine" in out and "pregnancy" not in out
+
+
+def test_a_question_naming_no_medicine_is_about_the_one_under_discussion() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "my daughter is 15 and just started fluoxetine"},
+        {"role": "assistant", "content": "Fluoxetine is an SSRI."},
+    ]
+    out = rewrite("what side effects should we look out for", history, lexicon, vocabulary)
+    assert "fluoxetine" in out and "teenager" in out
+
+
+def test_which_one_asks_between_medicines_on_the_topic_before() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "does zoloft cause weight gain"},
+        {"role": "assistant", "content": "Weight change differs between medicines."},
+    ]
+    out = rewrite("which one is least likely to", history, lexicon, vocabulary)
+    assert "weight gain" in out and "sertraline" not in out
+
+
+def test_what_about_a_new_thing_takes_the_other_medicines_place() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "can you take ibuprofen with sertraline"},
+        {"role": "assistant", "content": "SSRIs raise the bleeding risk of NSAIDs."},
+    ]
+    out = rewrite("what about paracetamol", history, lexicon, vocabulary)
+    assert "sertraline" in out and "ibuprofen" not in out and "with" in out
