@@ -54,7 +54,10 @@ _WANTS = {
         r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b",
         re.I,
     ),
-    "dose": re.compile(r"\b\d+(?:\.\d+)?\s*mg\b|\bdoses?\b", re.I),
+    "dose": re.compile(
+        r"\b\d+(?:\.\d+)?\s*mg\b|\bdoses?\b|\b(?:once|twice|three times) (?:a|per|each) day\b|\b(?:once|twice) daily\b",
+        re.I,
+    ),
     "frequency": re.compile(
         r"%|\b\d+ (?:in|of|out of) \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b", re.I
     ),

@@ -77,6 +77,12 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             re.I,
         ),
     ),
+    (  # how often to take it is a question of dosing, not of how common something is
+        "dose",
+        re.compile(
+            r"\bhow (?:often|many times)\b[^?]*\b(?:take|taken|taking|dose|doses)\b|\b(?:once|twice) a day\b", re.I
+        ),
+    ),
     (
         "frequency",
         re.compile(

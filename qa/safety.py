@@ -95,6 +95,9 @@ _CRISIS_PATTERNS = [
     # "I want to die", "I'm going to end it all", "I've decided to kill myself tonight"
     rf"\b{_FIRST}\b[^.?!]{{0,40}}\b(?:want|going|plan|planning|ready|decided|deserve|wish|need|try|trying|tempted|thinking|thought|think)\b[^.?!]{{0,25}}\b(?:die|be dead|end it|end it all|end everything|end my life|end things|kill myself|suicide|not wake up|never wake up|not be here|not exist|disappear forever|sleep forever|overdose|take (?:all|every|the whole)\b)",
     r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|poison|poisoning|shoot|shooting|burn|burning|starve|starving)\s+myself\b",
+    # someone else at risk: "my son says he wants to die", "she is talking about killing herself"
+    r"\b(?:he|she|they)\b[^.?!]{0,30}\b(?:wants?|going|plans?|planning|talks? about|talking about|tried|trying|threaten\w*|keeps? saying)\b[^.?!]{0,25}\b(?:die|be dead|end it|end (?:his|her|their) life|kill (?:him|her|them)sel(?:f|ves)|suicide|overdose)\b",
+    r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging)\s+(?:him|her|them)sel(?:f|ves)\b",
     r"\b(?:end|ending|take|taking)\s+my\s+(?:own\s+)?life\b",
     rf"\b{_FIRST}\b[^.?!]{{0,30}}\b(?:commit|committing|attempt|attempting|attempted)\s+suicide\b",
     r"\b(?:i am|i have been|i feel|feeling|been|i get|getting|having)\b[^.?!]{0,25}\bsuicidal\b",
@@ -120,6 +123,13 @@ _CRISIS_PATTERNS = [
     r"\b(?:enough|how many|how much)\b[^.?!]{0,30}\bto (?:die|not wake up|never wake up|end my life)\b",
 ]
 _CRISIS = [re.compile(p) for p in _CRISIS_PATTERNS]
+# Asking whether a medicine can cause suicidal thoughts ("can prozac make my teenager suicidal") is a
+# question about the warning, not a crisis; masked before the crisis patterns run, so anything else
+# in the message ("... he says he wants to die") is still caught. "It is making my son suicidal" is not masked.
+_ASKS_ABOUT_WARNING = re.compile(
+    r"\b(?:can|could|will|would|does|do|might|may)\b[^.?!]{0,30}\b(?:make|cause|give)\b[^.?!]{0,25}\bsuicidal\b"
+    r"(?:\s+(?:thoughts|thinking|feelings|ideas))?"
+)
 
 _PERSONAL_VERBS = r"(?:stop|stopping|quit|quitting|start|starting|begin|double|doubling|increase|increasing|decrease|decreasing|reduce|reducing|lower|lowering|raise|raising|switch|switching|change|changing|taper|tapering|come off|coming off|get off|getting off|skip|skipping|miss|missed|halve|cut down|cut back|take more|take less|take extra|combine|mix)"
 _PERSONAL = [
@@ -166,7 +176,7 @@ def normalise(text: str) -> str:
 
 def route(question: str) -> Route:
     norm = normalise(question)
-    if any(p.search(norm) for p in _CRISIS):
+    if any(p.search(_ASKS_ABOUT_WARNING.sub(" ", norm)) for p in _CRISIS):
         return "crisis"
     if any(p.search(norm) for p in _PERSONAL):
         return "personal"
