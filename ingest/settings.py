@@ -102,6 +102,12 @@ class RetrievalSettings(BaseModel):
         description="While the Chroma server is unreachable, answers come from exact search over the local generation's "
         "vectors; the server is tried again after this many seconds.",
     )
+    server_timeout_s: float = Field(
+        1.0,
+        gt=0,
+        description="A vector search on the Chroma server that takes longer than this counts as the server being down "
+        "(a hung server): the question is answered from the local generation meanwhile.",
+    )
     exact_below: int = Field(
         20_000,
         ge=0,

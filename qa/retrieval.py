@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Literal
 
@@ -43,6 +44,10 @@ class Retriever:
         self.mode = mode
         self._outage_since: float | None = None  # monotonic time the vector server stopped answering
         self._retry_at = 0.0
+        # Server calls run on worker threads so that a hung server costs `server_timeout_s`, not forever
+        # (chromadb's HTTP client has no timeout of its own).
+        self._calls = ThreadPoolExecutor(max_workers=4, thread_name_prefix="vector-server")
+        self._pending: tuple[float, Future[list[tuple[str, float]]]] | None = None  # (started, call)
 
     def dense(self, vector: np.ndarray, n: int) -> list[int]:
         if self.store is None or (not self.store.remote and len(self.index.chunks) < self.settings.exact_below):
@@ -51,9 +56,18 @@ class Retriever:
             return self._exact(vector, n)
         if self._outage_since is not None and time.monotonic() < self._retry_at:
             return self._exact(vector, n)  # the server is down: the local generation answers meanwhile
+        pending = self._pending
+        if (
+            pending is not None
+            and not pending[1].done()
+            and time.monotonic() - pending[0] > self.settings.server_timeout_s
+        ):
+            return self._exact(vector, n)  # an earlier call still hangs: never pile more threads onto it
         try:
-            hits = self.store.search(vector, n * 2)
-        except Exception as exc:  # unreachable, timed out, restarting: degrade, never fail the question
+            call = self._calls.submit(self.store.search, vector, n * 2)
+            self._pending = (time.monotonic(), call)
+            hits = call.result(timeout=self.settings.server_timeout_s)
+        except Exception as exc:  # unreachable, hung, restarting: degrade, never fail the question
             now = time.monotonic()
             if self._outage_since is None:
                 self._outage_since = now

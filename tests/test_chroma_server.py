@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -176,6 +177,45 @@ def test_a_killed_server_degrades_to_local_search_and_recovers(tmp_path: Path, t
         proc.wait(timeout=30)
 
 
+def test_a_hung_server_costs_a_short_timeout_not_the_answer(tmp_path: Path, test_corpus: Path) -> None:
+    """A `chroma run` frozen with SIGSTOP accepts connections and never replies (chromadb's client has no
+    timeout): each question still gets its answer, the first within about the configured timeout and the
+    rest from the local generation at once, and the server is used again when it thaws."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = _start_chroma(tmp_path / "chroma", port)
+    try:
+        _wait_for(url, proc)
+        settings = make_settings(tmp_path, test_corpus)
+        settings.index.chroma_url = url
+        settings.answer.min_relevance = 0.05
+        settings.retrieval.server_timeout_s = 0.5
+        settings.retrieval.server_retry_s = 0.5
+        ingest(settings, embedder=FakeEmbedder())
+        bot = Chatbot(settings)
+        served = [bot.ask(q) for q in QUESTIONS]
+
+        os.kill(proc.pid, signal.SIGSTOP)
+        started = time.monotonic()
+        first = bot.ask(QUESTIONS[0])
+        assert time.monotonic() - started < 3.0  # the timeout, not forever
+        frozen = [first] + [bot.ask(q) for q in QUESTIONS[1:]]
+        assert [a.text for a in frozen] == [a.text for a in served]
+        assert bot.retriever.vector_state["state"] == "degraded"
+        assert time.monotonic() - started < 3.0 + 0.6 * len(QUESTIONS)
+
+        os.kill(proc.pid, signal.SIGCONT)
+        thawed = time.monotonic()
+        while bot.retriever.vector_state["state"] != "ok" and time.monotonic() - thawed < 10:
+            assert bot.ask(QUESTIONS[0]).kind == "answer"
+            time.sleep(0.2)
+        assert bot.retriever.vector_state == {"backend": "chroma-server", "state": "ok"}
+    finally:
+        os.kill(proc.pid, signal.SIGCONT)
+        proc.kill()
+        proc.wait(timeout=30)
+
+
 def test_an_app_with_a_stale_generation_refuses_to_pair_it_with_newer_vectors(
     server_settings, test_corpus: Path, tmp_path: Path
 ) -> None:
@@ -194,3 +234,34 @@ def test_an_app_with_a_stale_generation_refuses_to_pair_it_with_newer_vectors(
     with pytest.raises(IndexUnavailable, match=f"generation {first.generation} does not match.*{second.generation}"):
         Chatbot(stale)
     assert Chatbot(server_settings).ask("What is sertraline?").kind == "answer"
+
+
+@pytest.mark.model
+def test_the_eval_test_split_answers_the_same_from_the_server_and_degraded(tmp_path: Path) -> None:
+    """The whole eval test split with the real model, through a real Chroma server and then with that
+    server killed: every answer identical (HNSW hits are re-ranked exactly; the local search is exact)."""
+    from eval.runner import load_cases
+    from tests.conftest import REAL_CORPUS
+
+    questions = [(c.question, c.turns) for c in load_cases() if c.split == "test"]
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    proc = _start_chroma(tmp_path / "chroma", port)
+    try:
+        _wait_for(url, proc)
+        settings = make_settings(tmp_path, REAL_CORPUS, backend="bundled")
+        settings.index.chroma_url = url
+        ingest(settings)
+        bot = Chatbot(settings)
+        served = [bot.ask(q, history=turns) for q, turns in questions]
+        assert bot.retriever.vector_state["state"] == "ok"
+        proc.kill()
+        proc.wait(timeout=30)
+        degraded = [bot.ask(q, history=turns) for q, turns in questions]
+        assert bot.retriever.vector_state["state"] == "degraded"
+        differences = [q for (q, _), a, b in zip(questions, served, degraded, strict=True) if a.text != b.text]
+        assert differences == []
+        assert all(a.kind != "error" for a in served + degraded)
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
