@@ -36,6 +36,14 @@ _WHICH_RANKS = re.compile(
 _NEW_SUBJECT = re.compile(
     r"^\W*(?:and\s+)?(?:what|how)\s+about\s+(?!(?:it|them|that|this|those|him|her)\b)\w{4,}", re.I
 )
+# A choice among medicines ("which ones are approved for kids"): not about the one discussed before.
+_WHICH_OF = re.compile(
+    r"\bwhich\s+(?:ones|of them|ssris|snris|antidepressants|drugs|medicines|medications|meds|pills)\b", re.I
+)
+# "for that", "with that": the condition or topic asked about before, not a medicine.
+_THAT_TOPIC = re.compile(
+    r"\b(?:for|with|about|on|treat|treating)\s+(?:that|this)\b(?!\s+(?:one|drug|medicine|pill))", re.I
+)
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
@@ -151,13 +159,29 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
     if _WHICH_RANKS.search(question) and ctx.topic:
         # "which one is least likely to": a choice between medicines, on the topic asked before.
         return f"{question.rstrip(' ?')} ({ctx.topic})?"
+    if (
+        own_drugs
+        and ctx.topic
+        and (points_back or _FOLLOW_UP_START.search(question))
+        and all(_own_note(lexicon, m.generic) for m in own_drugs)
+        and (
+            ctx.drugs
+            and all(_own_note(lexicon, d) for d in ctx.drugs)
+            and not {m.generic for m in own_drugs} & set(ctx.drugs)
+        )
+    ):
+        # "what about paxil then, is it worse" after a question on sertraline: one medicine of the patient's
+        # kind in place of another, on the same topic; "it" is the new one.
+        return f"{question.rstrip(' ?')} ({ctx.topic})?"
     if names_none and _NEW_SUBJECT.search(question):
         # "what about paracetamol" after "ibuprofen with sertraline": the new word takes the other
         # medicine's place; the patient's own medicine (one with its own note) and the topic stay.
-        own_medicines = [d for d in ctx.drugs if lexicon.entries[d].reference == d] or list(ctx.drugs[:1])
+        own_medicines = [d for d in ctx.drugs if _own_note(lexicon, d)] or list(ctx.drugs[:1])
         return f"{question.rstrip(' ?')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
-    if names_none:
-        extra.extend(ctx.drugs)
+    if (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
+        extra.extend(ctx.drugs)  # "is it more dangerous than the ssris": "it" is the medicine under discussion
+    if _THAT_TOPIC.search(question) and ctx.topic:
+        extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
         extra.extend(d for d in ctx.drugs if d not in {m.generic for m in own_drugs})
     content = [
@@ -201,3 +225,10 @@ def part_question(
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
     extra = [e for e in extra if e]
     return f"{part.rstrip(' ?')} ({', '.join(extra)})?" if extra else part
+
+
+def _own_note(lexicon: Lexicon, drug: str) -> bool:
+    """A medicine with a note of its own (an antidepressant the patient takes), not one linked to a topic
+    note (ibuprofen → the bleeding note)."""
+    entry = lexicon.entries.get(drug)
+    return entry is not None and entry.reference == drug

@@ -259,3 +259,34 @@ def test_what_about_a_new_thing_takes_the_other_medicines_place() -> None:
     ]
     out = rewrite("what about paracetamol", history, lexicon, vocabulary)
     assert "sertraline" in out and "ibuprofen" not in out and "with" in out
+
+
+@pytest.mark.parametrize(
+    ("earlier", "question", "wanted", "unwanted"),
+    [
+        # one medicine of the patient's kind in place of another: the topic stays, the old drug goes
+        (
+            "do you get withdrawal when you stop sertraline",
+            "what about paxil then, is it worse",
+            "withdrawal",
+            "sertraline",
+        ),
+        # "for that" is the condition asked about before
+        ("can fluvoxamine help with ocd", "how long till it starts working for that", "ocd", ""),
+        # "which ones" asks among medicines, not about the one before
+        (
+            "my son is 14, can he take lexapro",
+            "what about for his ocd, which ones are approved for kids",
+            "kids",
+            "escitalopram",
+        ),
+        # "it" is the medicine under discussion even beside a class word
+        ("what's mirtazapine", "is it more dangerous in overdose than the ssris", "mirtazapine", ""),
+    ],
+)
+def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "..."}]
+    out = rewrite(question, history, lexicon, vocabulary)
+    assert wanted in out.lower(), out
+    assert not unwanted or unwanted not in out.lower(), out
