@@ -139,6 +139,18 @@ def test_cli_uses_the_short_url_variable(tmp_path: Path, test_corpus: Path, chro
 QUESTIONS = ["What is the half-life of fluoxetine?", "Are SSRIs safe in overdose?", "What is sertraline?"]
 
 
+def _bot_on(url: str, proc: subprocess.Popen[bytes], tmp_path: Path, test_corpus: Path) -> Chatbot:
+    """The test corpus ingested into the Chroma server at `url`, with short outage timings."""
+    _wait_for(url, proc)
+    settings = make_settings(tmp_path, test_corpus)
+    settings.index.chroma_url = url
+    settings.answer.min_relevance = 0.05
+    settings.retrieval.server_timeout_s = 0.5
+    settings.retrieval.server_retry_s = 0.5
+    ingest(settings, embedder=FakeEmbedder())
+    return Chatbot(settings)
+
+
 def test_a_killed_server_degrades_to_local_search_and_recovers(tmp_path: Path, test_corpus: Path) -> None:
     """A real `chroma run`, killed and restarted mid-conversation: no failed answer, the same answers
     from the local generation's vectors meanwhile, and back on the server once it returns."""
@@ -146,13 +158,7 @@ def test_a_killed_server_degrades_to_local_search_and_recovers(tmp_path: Path, t
     url = f"http://127.0.0.1:{port}"
     proc = _start_chroma(tmp_path / "chroma", port)
     try:
-        _wait_for(url, proc)
-        settings = make_settings(tmp_path, test_corpus)
-        settings.index.chroma_url = url
-        settings.answer.min_relevance = 0.05
-        settings.retrieval.server_retry_s = 0.5
-        ingest(settings, embedder=FakeEmbedder())
-        bot = Chatbot(settings)
+        bot = _bot_on(url, proc, tmp_path, test_corpus)
         served = [bot.ask(q) for q in QUESTIONS]
         assert all(a.kind == "answer" for a in served) and bot.retriever.vector_state["state"] == "ok"
 
@@ -185,14 +191,7 @@ def test_a_hung_server_costs_a_short_timeout_not_the_answer(tmp_path: Path, test
     url = f"http://127.0.0.1:{port}"
     proc = _start_chroma(tmp_path / "chroma", port)
     try:
-        _wait_for(url, proc)
-        settings = make_settings(tmp_path, test_corpus)
-        settings.index.chroma_url = url
-        settings.answer.min_relevance = 0.05
-        settings.retrieval.server_timeout_s = 0.5
-        settings.retrieval.server_retry_s = 0.5
-        ingest(settings, embedder=FakeEmbedder())
-        bot = Chatbot(settings)
+        bot = _bot_on(url, proc, tmp_path, test_corpus)
         served = [bot.ask(q) for q in QUESTIONS]
 
         os.kill(proc.pid, signal.SIGSTOP)

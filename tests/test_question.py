@@ -231,39 +231,16 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
     assert "fluoxetine" in out and "pregnancy" not in out
 
 
-def test_a_question_naming_no_medicine_is_about_the_one_under_discussion() -> None:
-    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
-    history = [
-        {"role": "user", "content": "my daughter is 15 and just started fluoxetine"},
-        {"role": "assistant", "content": "Fluoxetine is an SSRI."},
-    ]
-    out = rewrite("what side effects should we look out for", history, lexicon, vocabulary)
-    assert "fluoxetine" in out and "teenager" in out
-
-
-def test_which_one_asks_between_medicines_on_the_topic_before() -> None:
-    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
-    history = [
-        {"role": "user", "content": "does zoloft cause weight gain"},
-        {"role": "assistant", "content": "Weight change differs between medicines."},
-    ]
-    out = rewrite("which one is least likely to", history, lexicon, vocabulary)
-    assert "weight gain" in out and "sertraline" not in out
-
-
-def test_what_about_a_new_thing_takes_the_other_medicines_place() -> None:
-    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
-    history = [
-        {"role": "user", "content": "can you take ibuprofen with sertraline"},
-        {"role": "assistant", "content": "SSRIs raise the bleeding risk of NSAIDs."},
-    ]
-    out = rewrite("what about paracetamol", history, lexicon, vocabulary)
-    assert "sertraline" in out and "ibuprofen" not in out and "with" in out
-
-
 @pytest.mark.parametrize(
     ("earlier", "question", "wanted", "unwanted"),
     [
+        # a question naming no medicine is about the one under discussion, and the person stays
+        ("my daughter is 15 and just started fluoxetine", "what side effects should we look out for", "teenager", ""),
+        ("my daughter is 15 and just started fluoxetine", "what side effects should we look out for", "fluoxetine", ""),
+        # "which one is least likely to" asks between medicines on the topic before
+        ("does zoloft cause weight gain", "which one is least likely to", "weight gain", "sertraline"),
+        # "what about X" puts a new thing in the other medicine's place; the patient's own medicine stays
+        ("can you take ibuprofen with sertraline", "what about paracetamol", "sertraline", "ibuprofen"),
         # one medicine of the patient's kind in place of another: the topic stays, the old drug goes
         (
             "do you get withdrawal when you stop sertraline",
