@@ -121,10 +121,26 @@ def ask(
 
 
 @app.command()
-def chat(backend: Annotated[str | None, typer.Option(help="extractive, ollama or openai.")] = None) -> None:
+def chat(
+    backend: Annotated[str | None, typer.Option(help="extractive, ollama or openai.")] = None,
+    save: Annotated[
+        Path | None,
+        typer.Option(
+            help="When the chat ends, write a summary to take to an appointment: FILE.md (Markdown), FILE.html "
+            "(a page to print or save as PDF), or FILE without an extension for both. Written where you say."
+        ),
+    ] = None,
+) -> None:
     """A conversation in the terminal; follow-up questions use the history. Ctrl-D or 'quit' ends it."""
-    bot = _open_bot(build_settings(**{"answer.backend": backend}))
-    history: list[dict[str, str]] = []
+    from qa.session import Session
+    from qa.summary_files import save_paths
+
+    if save is not None:
+        try:
+            save_paths(save)  # a bad name fails now, not after the conversation
+        except ValueError as exc:
+            fail(str(exc))
+    session = Session(_open_bot(build_settings(**{"answer.backend": backend})))
     typer.echo("Ask about SSRIs (type 'quit' to leave).")
     while True:
         try:
@@ -134,9 +150,13 @@ def chat(backend: Annotated[str | None, typer.Option(help="extractive, ollama or
             break
         if question.strip().lower() in {"quit", "exit", ":q"}:
             break
-        answer = bot.ask(question, history)
-        typer.echo(f"\n{answer}")
-        history += [{"role": "user", "content": question}, {"role": "assistant", "content": answer.text}]
+        typer.echo(f"\n{session.ask(question)}")
+    if save is not None:
+        if not session.turns:
+            typer.echo("Nothing asked, so no summary was saved.")
+            return
+        for path in session.save(save):
+            typer.echo(f"Saved the summary to {path}")
 
 
 @app.command()

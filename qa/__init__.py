@@ -1,7 +1,8 @@
 """ssri-qa: evidence-aware question answering over material about SSRIs.
 
-from qa import Chatbot, DISCLAIMER
+from qa import Chatbot, DISCLAIMER, Session
 answer = Chatbot().ask("What is Lexapro?")
+session = Session(Chatbot()); session.ask(...); session.save("appointment.html")
 """
 
 from typing import TYPE_CHECKING, Any
@@ -12,8 +13,9 @@ from qa.types import Answer, Citation, Passage
 if TYPE_CHECKING:
     from ingest.settings import Settings
     from qa.chatbot import Chatbot
+    from qa.session import Session
 
-__all__ = ["DISCLAIMER", "Answer", "Chatbot", "Citation", "Passage", "Settings"]
+__all__ = ["DISCLAIMER", "Answer", "Chatbot", "Citation", "Passage", "Session", "Settings"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,6 +24,10 @@ def __getattr__(name: str) -> Any:
         from qa.chatbot import Chatbot
 
         return Chatbot
+    if name == "Session":
+        from qa.session import Session
+
+        return Session
     if name == "Settings":
         from ingest.settings import Settings
 

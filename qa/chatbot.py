@@ -9,6 +9,7 @@ disputed claims → the fixed disclaimer. Errors become a clear message, never a
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Iterator
@@ -22,15 +23,16 @@ from ingest.settings import Settings
 from ingest.store import IndexUnavailable, VectorStore, current_name
 from ingest.text import sentences
 from qa import messages
-from qa.answer import ExtractiveAnswerer
+from qa.answer import Draft, ExtractiveAnswerer
 from qa.citations import CitationBook
-from qa.conversation import clean_history, clean_text, rewrite
+from qa.conversation import clean_history, clean_text, part_question, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
 from qa.index import LoadedIndex, ensure_index, open_index
 from qa.llm import Generator, LLMGenerator
 from qa.question import CorpusWords, Question, analyse, corpus_words, english, is_everyday
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
+from qa.suggestions import Suggester
 from qa.types import Answer, AnswerKind, Passage, Timings
 
 if TYPE_CHECKING:
@@ -40,6 +42,12 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
+_POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
+# A part of a question that asks something itself, rather than telling ("my dad is 70, ...").
+_ASKS = re.compile(
+    r"^\W*(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|would|any|has|have)\b",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class Chatbot:
         self.generator = generator if generator is not None else make_generator(self.settings)
         self._next_check = time.monotonic() + self.settings.index.reload_check_s
         self._reloading = threading.Lock()
+        self._suggester = Suggester(lambda heading: self._ask(heading, None, generate=False))
         english(), is_everyday("warm")  # load the word lists now, not on the first question
 
     def _serve(self, index: LoadedIndex, store: VectorStore | None = None) -> Served:
@@ -168,10 +177,20 @@ class Chatbot:
 
     def ask(self, question: Any, history: Any = None) -> Answer:
         try:
-            return self._ask(question, history)
+            answer = self._ask(question, history)
         except Exception:  # the user sees a calm message; the log keeps the details
             log.exception("answering failed")
             return Answer("error", messages.ERROR_MESSAGE, [], messages.DISCLAIMER, question=str(question)[:200])
+        return self._with_suggestions(answer, history)
+
+    def _with_suggestions(self, answer: Answer, history: Any) -> Answer:
+        """Next questions the cited notes answer (qa/suggestions.py), never one already asked."""
+        if answer.kind != "answer":
+            return answer
+        turns = clean_history(history, self.settings.answer.max_history_turns)
+        asked = [m["content"] for m in turns if m["role"] == "user"] + [answer.question, answer.standalone_question]
+        served = self._served
+        return replace(answer, suggestions=self._suggester.suggest(served, served.index, answer, asked))
 
     def stream(self, question: Any, history: Any = None) -> Iterator[str | Answer]:
         """The answer sentence by sentence, then the Answer itself. The extractive answerer composes a
@@ -271,7 +290,7 @@ class Chatbot:
         named = [sid for sid in articles if sid.split("-")[0][:6] in lowered.replace(" ", "")]
         return tuple(named or articles)
 
-    def _ask(self, question: Any, history: Any) -> Answer:
+    def _ask(self, question: Any, history: Any, *, generate: bool = True) -> Answer:
         if not isinstance(question, str):
             question = "" if question is None else str(question)
         text = clean_text(question)
@@ -298,8 +317,12 @@ class Chatbot:
         timings.retrieve_ms = (time.perf_counter() - t0) * 1000
         t1 = time.perf_counter()
         book = CitationBook(served.index)
-        draft = served.answerer.compose(question, vector, passages, book, served.author_of, aspect)
-        if draft.kind == "answer" and self.generator is not None:
+        parts = self._parts(served, question)
+        if parts:
+            draft = self._compose_parts(served, parts, book, timings)
+        else:
+            draft = served.answerer.compose(question, vector, passages, book, served.author_of, aspect)
+        if draft.kind == "answer" and self.generator is not None and generate:
             generated = self.generator.answer(standalone, passages, served.index, CitationBook(served.index), draft)
             if generated is not None:
                 draft, book = generated
@@ -336,6 +359,69 @@ class Chatbot:
             standalone_question=standalone,
             timings=timings,
         )
+
+    def _parts(self, served: Served, question: Question) -> list[Question]:
+        """The parts of a multi-part question, each standing alone, when each is a question of its own
+        ("how long is celexa's half life and what's the most you can take"); else none."""
+        if (
+            len(question.parts) < 2
+            or question.qtype == "comparison"
+            or question.about_articles
+            or not served.answerer.answers_parts
+        ):
+            return []
+        asked = [p for p in question.parts if _ASKS.match(p)]
+        if len(asked) < 2:
+            return []
+        lexicon, vocabulary = served.index.lexicon, served.index.vocabulary
+        out = []
+        for i, text in enumerate(asked):
+            alone = analyse(text, served.corpus_words)
+            if alone.qtype == "definition" and alone.key_terms and not _POINTS_BACK.search(text):
+                out.append(alone)  # "what is PPHN": a term, whatever drug the rest of the question names
+                continue
+            standalone = part_question(
+                text, question.drugs, question.populations, lexicon, vocabulary, asked[i - 1] if i else ""
+            )
+            out.append(analyse(standalone, served.corpus_words))
+        return out
+
+    def _compose_parts(self, served: Served, parts: list[Question], book: CitationBook, timings: Timings) -> Draft:
+        """Answer each part on its own (its own search), never quoting a sentence twice; a part the
+        sources do not cover is named first, as with a half-covered question."""
+        drafts: list[Draft] = []
+        quoted: set[int] = set()
+        for part in parts:
+            vector, aspect = self._embed_question(part, timings)
+            passages = self._search(served, part, vector, aspect, self.settings.retrieval.k, timings)
+            draft = served.answerer.compose(
+                part,
+                vector,
+                passages,
+                book,
+                served.author_of,
+                aspect,
+                avoid=frozenset(quoted),
+                limit=self.settings.answer.sentences_per_part,
+            )
+            quoted.update(draft.rows)
+            drafts.append(draft)
+        answered = [d for d in drafts if d.kind == "answer"]
+        missing = [
+            d.not_covered or f"“{p.text.rstrip(' ?')}”"
+            for p, d in zip(parts, drafts, strict=True)
+            if d.kind != "answer" or d.not_covered
+        ]
+        if not answered:
+            return Draft("no_answer", best_similarity=max(d.best_similarity for d in drafts), not_covered=missing[0])
+        merged = Draft(
+            "answer", best_similarity=max(d.best_similarity for d in answered), not_covered=" or ".join(missing[:2])
+        )
+        for d in answered:
+            merged.paragraphs.extend(d.paragraphs)
+            merged.used_spans.extend(d.used_spans)
+            merged.rows.extend(d.rows)
+        return merged
 
     def _final(
         self, kind: AnswerKind, text: str, *, question: str = "", standalone: str = "", timings: Timings | None = None

@@ -190,8 +190,8 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         if w not in _STOP and w not in {m.surface.lower() for m in own_drugs}
     ]
     if (
-        own_drugs and not points_back and len(content) <= 2 and ctx.topic
-    ):  # "what about prozac?" asks the last question again
+        own_drugs and not points_back and not content and ctx.topic
+    ):  # "what about prozac?" asks the last question again; "is sertraline safe in pregnancy?" is its own
         extra.append(ctx.topic)
     if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
         extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug

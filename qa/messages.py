@@ -56,6 +56,32 @@ ERROR_MESSAGE = "Something went wrong while answering, and nothing was lost. Ple
 DISPUTE_LEAD = "Note — this claim is disputed ({verdict}):"
 SUPPORTED_LEAD = "Checked against the references:"
 
+# --- the saved summary for an appointment (qa/summary.py, qa/summary_render.py) ----------
+
+SUMMARY_TITLE = "Questions about SSRIs to take to my appointment"
+SUMMARY_MADE_HERE = (
+    "Made by ssri-qa itself from this conversation and the sources it quotes; no other service was involved."
+)
+SUMMARY_PRINT_HINT = "To print it or save it as a PDF, use your browser's Print command (Ctrl+P or ⌘P)."
+SUMMARY_PRESCRIBER_HEADING = "Questions to ask your prescriber"
+SUMMARY_PRESCRIBER_NOTE = (
+    "These are questions to take along, chosen from the topics of this conversation; they are not advice. "
+    "Your prescriber or pharmacist can answer them for your own situation."
+)
+SUMMARY_EMPTY = "Ask a question first: the summary collects this conversation's questions and answers."
+
+# One question per topic that the sources say is decided with a prescriber. A topic is listed only
+# when the conversation's questions or the sections its answers quote touched it (see
+# qa/summary.py for the words that mark each topic). Written as questions to ask, never as advice.
+PRESCRIBER_QUESTIONS = {
+    "dose": "Is the dose I take right for me, and when should we review it?",
+    "stopping": "If I want to stop this medicine one day, how would we plan it together, "
+    "and which withdrawal symptoms should I tell you about?",
+    "switching": "If this medicine does not suit me, what would switching to another involve, and how would we time it?",
+    "pregnancy": "If I am pregnant, planning a pregnancy or breastfeeding, what does that mean for my treatment?",
+    "interactions": "Could any of my other medicines, supplements or remedies interact with this one?",
+}
+
 # --- prompts for the optional generative backends ---------------------------------------
 
 SYSTEM_PROMPT = """You answer questions about SSRI antidepressants using ONLY the numbered passages provided.

@@ -6,9 +6,12 @@ markup, so HTML or script in a question or a passage is shown as text, never run
 
 from __future__ import annotations
 
+import base64
 import html
 import re
+from pathlib import Path
 
+from qa.summary_files import SavedSummary
 from qa.types import Answer, Citation, kind_label
 
 _MARKER = re.compile(r"\[(\d{1,2})\]")
@@ -67,3 +70,22 @@ def sources_html(answer: Answer | None) -> str:
             f'<div class="context">{highlighted_context(c)}</div>{cited}<div class="meta">{link} <code>{html.escape(c.path)}</code></div></details>'
         )
     return f'<div class="sources">{"".join(items)}</div>'
+
+
+def summary_links_html(saved: SavedSummary, questions: int) -> str:
+    """Download links for a saved summary that carry the files' bytes (data: URLs), so the files reach
+    only the session whose event returned them. The names are the generated file names."""
+
+    def link(file: Path, css: str, mime: str, label: str) -> str:
+        data = base64.b64encode(file.read_bytes()).decode("ascii")
+        return (
+            f'<a class="summary-download {css}" download="{html.escape(file.name)}" '
+            f'href="data:{mime};charset=utf-8;base64,{data}">{html.escape(label)}</a>'
+        )
+
+    asked = f"{questions} question{'s' if questions != 1 else ''}"
+    return (
+        f'<div class="summary-ready" role="status">Your summary of {asked} is ready. '
+        f"{link(saved.html, 'summary-html', 'text/html', 'Download the page to print (HTML; print it or save as PDF)')} "
+        f"{link(saved.markdown, 'summary-md', 'text/markdown', 'Download as Markdown')}</div>"
+    )

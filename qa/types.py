@@ -69,6 +69,7 @@ class Answer:
     disputes: list[str] = field(default_factory=list)  # claim ids flagged in this answer
     question: str = ""
     standalone_question: str = ""
+    suggestions: tuple[str, ...] = ()  # next questions the cited notes answer, each checked asked on its own
     timings: Timings | None = field(default=None, compare=False, repr=False)  # of the call that made it
 
     def to_json(self) -> dict[str, Any]:
@@ -80,6 +81,7 @@ class Answer:
             "disclaimer": self.disclaimer,
             "disputes": list(self.disputes),
             "standalone_question": self.standalone_question,
+            "suggestions": list(self.suggestions),
         }
 
     def __str__(self) -> str:
@@ -92,6 +94,8 @@ class Answer:
                 lines.append(f"[{c.n}] *{c.title}*{where} ({kind_label(c.source_kind)}){link}")
                 lines.append(f"    > {c.quote}")
             parts.append("\n".join(lines))
+        if self.suggestions:
+            parts.append("\n**You could also ask**\n" + "\n".join(f"- {q}" for q in self.suggestions))
         parts.append(f"\n---\n*{self.disclaimer}*")
         return "\n".join(parts)
 
