@@ -415,7 +415,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         and not present
         and not half_covered
         and not expansion.phrases
-        and len(drugs) < 2,
+        and (len(drugs) < 2 or qtype == "comparison"),  # two drugs: their combination, unless compared on it
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
     )

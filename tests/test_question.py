@@ -166,6 +166,7 @@ def test_comparatives_of_corpus_words_are_not_missing_topics(words, text: str) -
         ("is sertraline safe if you have glaucoma", "glaucoma"),  # the asked condition is the only specific word
         ("will zoloft make my hair fall out", "hair"),  # an everyday word, but the only subject
         ("can i take melatonin with my sertraline to help me sleep", "melatonin"),
+        ("does sertraline cost less than fluoxetine", "cost"),  # two drugs compared on something uncovered
     ],
 )
 def test_a_question_whose_specific_words_are_all_missing_is_about_something_uncovered(
