@@ -41,8 +41,9 @@ eval: index
 bench: index
 	$(BIN)/ssri-qa bench
 
+# Crash loop at 20 kill points, restart on a large index, and the 10-minute web soak (tests/test_soak.py).
 reliability: setup
-	SSRI_QA_KILL_POINTS=20 $(BIN)/pytest -q -m slow
+	SSRI_QA_KILL_POINTS=20 SSRI_QA_SOAK_SECONDS=600 $(BIN)/pytest -q -m slow
 
 clean:
 	rm -rf $(VENV) data test-artifacts

@@ -177,54 +177,15 @@ def web_child(settings: Settings) -> None:
     launch(settings, bot=Chatbot(settings))
 
 
-def clients_child(url: str, sessions: int, seconds: float, questions: list[str]) -> dict[str, Any]:
-    """`sessions` concurrent gradio_client sessions, each asking on /ask one question after another."""
-    from concurrent.futures import ThreadPoolExecutor
+def clients_child(url: str, sessions: int, seconds: float) -> dict[str, Any]:
+    """`sessions` concurrent conversations on /ask, unthrottled, from this one process (eval/webload.py)."""
+    from eval.webload import run_load
 
-    from gradio_client import Client
-
-    clients = [Client(url, verbose=False) for _ in range(sessions)]
-    for c in clients[:2]:
-        c.predict(questions[0], [], api_name="/ask")  # warm-up
-    latencies: list[float] = []
-    errors: list[str] = []
-    start = time.perf_counter()
-    deadline = start + seconds
-
-    def session(i: int) -> None:
-        n = i
-        while time.perf_counter() < deadline:
-            q = questions[n % len(questions)]
-            n += sessions
-            t0 = time.perf_counter()
-            try:
-                reply = clients[i].predict(q, [], api_name="/ask")
-                if not isinstance(reply, dict) or not reply.get("disclaimer"):
-                    errors.append(f"bad reply: {str(reply)[:100]}")
-                    continue
-            except Exception as exc:  # counted and reported, never hidden
-                errors.append(f"{type(exc).__name__}: {exc}"[:200])
-                continue
-            latencies.append((time.perf_counter() - t0) * 1000)
-
-    with ThreadPoolExecutor(max_workers=sessions) as pool:
-        list(pool.map(session, range(sessions)))
-    wall = time.perf_counter() - start
-    used = resource.getrusage(resource.RUSAGE_SELF)
-    return {
-        "client_cpu_s": round(used.ru_utime + used.ru_stime, 1),
-        "sessions": sessions,
-        "seconds": round(wall, 2),
-        "requests": len(latencies),
-        "errors": len(errors),
-        "error_examples": errors[:3],
-        "requests_per_s": round(len(latencies) / wall, 1),
-        "p50_ms": _pct(latencies, 0.5),
-        "p95_ms": _pct(latencies, 0.95),
-    }
+    run_load(url, 2, 2)  # warm-up: first use of every code path on both sides
+    return run_load(url, sessions, seconds).to_json()
 
 
-def web_load(settings: Settings, sessions: int, seconds: float, questions: list[str]) -> dict[str, Any]:
+def web_load(settings: Settings, sessions: int, seconds: float) -> dict[str, Any]:
     """The app in one process, the clients in another; requests/s, latency and the server's memory."""
     import socket
     import urllib.request
@@ -266,7 +227,7 @@ def web_load(settings: Settings, sessions: int, seconds: float, questions: list[
             result, _ = _child(
                 "clients",
                 s,
-                {"url": url, "sessions": sessions, "seconds": seconds, "questions": questions},
+                {"url": url, "sessions": sessions, "seconds": seconds},
                 seconds + 300,
             )
             result["server_rss_mb_before"] = round(rss_before, 1)
@@ -428,8 +389,8 @@ def run(settings: Settings, quick: bool = False, progress: bool = True) -> dict[
         say(f"warm latency over {len(questions)} eval questions")
         warm, _ = _child("serve", settings, {"questions": questions, "rounds": 1 if quick else 3}, 1200)
         results["warm"] = warm
-        say(f"web: {WEB_SESSIONS} concurrent gradio_client sessions on /ask")
-        results["web"] = web_load(settings, WEB_SESSIONS, 5 if quick else 30, questions)
+        say(f"web: {WEB_SESSIONS} concurrent conversations on /ask over plain HTTP")
+        results["web"] = web_load(settings, WEB_SESSIONS, 5 if quick else 30)
         if not quick:
             say("embedding options (throughput and top-5 agreement)")
             results["embedding_options"] = embedding_options(settings, questions, None)
@@ -438,6 +399,9 @@ def run(settings: Settings, quick: bool = False, progress: bool = True) -> dict[
         results["scale"] = scale_series(
             settings, sizes, questions[:20] if quick else questions[:50], work, results["ingest"]["chunks"]
         )
+    soak = settings.data_dir / "reports" / "soak" / "soak.json"
+    if soak.is_file():  # written by the soak in `make reliability` (tests/test_soak.py); too long to run here
+        results["soak"] = json.loads(soak.read_text())
     results["verdicts"] = verdicts(results)
     return results
 
@@ -455,11 +419,15 @@ def verdicts(r: dict[str, Any]) -> dict[str, Any]:
     }
     if "web" in r:
         w = r["web"]
-        out[f"web /ask ≥ 40 requests/s at {w['sessions']} sessions, 0 errors"] = [
+        out[f"web /ask ≥ 40 requests/s at {w['sessions']} sessions, 0 errors, 0 cross-talk"] = [
             w["requests_per_s"],
-            w["requests_per_s"] >= TARGETS["web_rps"] and w["errors"] == 0,
+            w["requests_per_s"] >= TARGETS["web_rps"] and w["errors"] == 0 and w["cross_talk"] == 0,
         ]
         out[f"web /ask p95 ≤ 500 ms at {w['sessions']} sessions"] = [w["p95_ms"], w["p95_ms"] <= TARGETS["web_p95_ms"]]
+    if "soak" in r:
+        k = r["soak"]
+        name = f"soak of {k['soak']['seconds']:.0f} s ({k['finished']}): {k['soak']['sessions']} conversations ≥ 20 requests/s, 0 errors, 0 cross-talk, RSS growth < 5%"
+        out[name] = [k["soak"]["requests_per_s"], bool(k["passed"])]
     largest = max(r["scale"], key=lambda row: row["chunks"])
     embed_p95 = r["warm"]["latency_ms"]["embed"]["p95"]
     big = round(largest["latency_ms"]["ask"]["p95"] + embed_p95, 2)  # fake query embedding replaced by the model's
@@ -498,11 +466,11 @@ def write_report(r: dict[str, Any], out: Path) -> None:
         "",
         *(
             [
-                f"## Web (`/ask` through gradio_client, app and clients in separate processes, {r['web']['sessions']} concurrent sessions, {r['web']['seconds']} s)",
+                f"## Web (`/ask` over plain HTTP from eval/webload.py, app and clients in separate processes, {r['web']['sessions']} concurrent conversations, {r['web']['seconds']} s)",
                 "",
-                "| requests | errors | requests/s | p50 ms | p95 ms | server RSS MB before → after |",
-                "|---|---|---|---|---|---|",
-                "| {requests} | {errors} | {requests_per_s} | {p50_ms} | {p95_ms} | {server_rss_mb_before} → {server_rss_mb_after} |".format(
+                "| requests | errors | cross-talk | requests/s | p50 ms | p95 ms | server CPU s | client CPU s | server RSS MB before → after |",
+                "|---|---|---|---|---|---|---|---|---|",
+                "| {requests} | {errors} | {cross_talk} | {requests_per_s} | {p50_ms} | {p95_ms} | {server_cpu_s} | {client_cpu_s} | {server_rss_mb_before} → {server_rss_mb_after} |".format(
                     **r["web"]
                 ),
                 "",
@@ -510,6 +478,7 @@ def write_report(r: dict[str, Any], out: Path) -> None:
             if "web" in r
             else []
         ),
+        *(_soak_lines(r["soak"]) if "soak" in r else []),
         "## Cold start (process start → first answer)",
         "",
         "| query embedder | median s | runs | import s | open s | first answer s | peak RSS MB |",
@@ -595,6 +564,22 @@ def write_report(r: dict[str, Any], out: Path) -> None:
     plt.close(fig)
 
 
+def _soak_lines(report: dict[str, Any]) -> list[str]:
+    s = report["soak"]
+    return [
+        f"## Soak (the last `make reliability`, {report['finished']}: {s['sessions']} conversations, schedule {s['target_requests_per_s']} requests/s)",
+        "",
+        "| seconds | requests | errors | cross-talk | requests/s | p50 ms | p95 ms | server RSS MB warm → end | server CPU s | client CPU s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+        f"| {s['seconds']} | {s['requests']} | {s['errors']} | {s['cross_talk']} | {s['requests_per_s']} | {s['p50_ms']} | "
+        f"{s['p95_ms']} | {report['server_rss_mb_after_warmup']} → {report['server_rss_mb_end']} ({report['rss_growth_pct']}%) | "
+        f"{report['server_cpu_s']} | {s['client_cpu_s']} |",
+        "",
+        f"Gradio environment of that run: {report.get('gradio_environment') or 'not recorded'}.",
+        "",
+    ]
+
+
 def run_cli(settings: Settings, *, quick: bool, as_json: bool, out: Path | None = None) -> int:
     from qa.index import open_index
 
@@ -621,7 +606,7 @@ def _main(mode: str) -> None:
     if mode == "serve":
         result = serve_child(settings, payload["questions"], payload["rounds"])
     elif mode == "clients":
-        result = clients_child(payload["url"], payload["sessions"], payload["seconds"], payload["questions"])
+        result = clients_child(payload["url"], payload["sessions"], payload["seconds"])
     elif mode == "ingest":
         result = ingest_child(settings, payload.get("build"))
     else:
