@@ -5,6 +5,9 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -123,3 +126,16 @@ def model_bot(model_index):
     from qa.chatbot import Chatbot
 
     return Chatbot(model_index)
+
+
+def wait_for_app(url: str, proc: subprocess.Popen[bytes], log: Path, seconds: float = 180) -> None:
+    """Until the web app at `url` answers; fails with the end of its log if it exits or takes too long."""
+    deadline = time.monotonic() + seconds
+    while True:
+        assert proc.poll() is None, log.read_text()[-2000:]
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except OSError:
+            assert time.monotonic() < deadline, f"the web app did not start within {seconds:.0f} s"
+            time.sleep(0.5)

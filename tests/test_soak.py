@@ -17,7 +17,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -26,7 +25,7 @@ import psutil
 import pytest
 
 from eval.webload import LoadResult, run_load
-from tests.conftest import REAL_CORPUS, ROOT, child_env, free_port
+from tests.conftest import REAL_CORPUS, ROOT, child_env, free_port, wait_for_app
 
 SECONDS = float(os.environ.get("SSRI_QA_SOAK_SECONDS", "600"))
 # The schedule, requests/s: 10% above the bar, so replies still due at the deadline cannot pull the
@@ -67,15 +66,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     proc = subprocess.Popen([script, "serve", "--port", str(port)], env=env, cwd=tmp, stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, (tmp / "serve.log").read_text()[-2000:]
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the web app did not start within 180 s"
-                time.sleep(0.5)
+        wait_for_app(url, proc, tmp / "serve.log")
         yield {"url": url, "pid": proc.pid}
     finally:
         proc.terminate()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -17,23 +16,13 @@ from pathlib import Path
 import psutil
 import pytest
 
+from eval.webload import DRUGS
 from qa import DISCLAIMER
-from tests.conftest import REAL_CORPUS, child_env, free_port, make_settings
+from tests.conftest import REAL_CORPUS, child_env, free_port, make_settings, wait_for_app
 
 pytestmark = pytest.mark.server  # starts the web app on loopback
 
-DRUGS = [
-    "sertraline",
-    "fluoxetine",
-    "paroxetine",
-    "citalopram",
-    "escitalopram",
-    "fluvoxamine",
-    "venlafaxine",
-    "duloxetine",
-    "vilazodone",
-    "vortioxetine",
-]  # notes that give a half-life
+# notes that give a half-life: the load client's own list
 SESSIONS = 50
 
 
@@ -64,15 +53,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
     )
     url = f"http://127.0.0.1:{port}/"
     try:
-        deadline = time.monotonic() + 180
-        while True:
-            assert proc.poll() is None, (tmp / "serve.log").read_text()[-2000:]
-            try:
-                urllib.request.urlopen(url, timeout=2).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline, "the web app did not start within 180 s"
-                time.sleep(0.5)
+        wait_for_app(url, proc, tmp / "serve.log")
         yield {"url": url, "pid": proc.pid, "corpus": corpus, "index": tmp / "index", "data": tmp}
     finally:
         proc.terminate()
