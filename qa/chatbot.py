@@ -312,15 +312,15 @@ class Chatbot:
         question = analyse(standalone, served.corpus_words)
         timings = Timings()  # per call: concurrent questions never share state
         vector, aspect = self._embed_question(question, timings)
-        t0 = time.perf_counter()
-        passages = self._search(served, question, vector, aspect, self.settings.retrieval.k, timings)
-        timings.retrieve_ms = (time.perf_counter() - t0) * 1000
-        t1 = time.perf_counter()
         book = CitationBook(served.index)
         parts = self._parts(served, question)
-        if parts:
-            draft = self._compose_parts(served, parts, book, timings)
+        t0 = t1 = time.perf_counter()
+        if parts:  # each part searches for itself; the whole question's search would go unused
+            draft, passages = self._compose_parts(served, parts, book, timings)
         else:
+            passages = self._search(served, question, vector, aspect, self.settings.retrieval.k, timings)
+            timings.retrieve_ms = (time.perf_counter() - t0) * 1000
+            t1 = time.perf_counter()
             draft = served.answerer.compose(question, vector, passages, book, served.author_of, aspect)
         if draft.kind == "answer" and self.generator is not None and generate:
             generated = self.generator.answer(standalone, passages, served.index, CitationBook(served.index), draft)
@@ -386,14 +386,19 @@ class Chatbot:
             out.append(analyse(standalone, served.corpus_words))
         return out
 
-    def _compose_parts(self, served: Served, parts: list[Question], book: CitationBook, timings: Timings) -> Draft:
+    def _compose_parts(
+        self, served: Served, parts: list[Question], book: CitationBook, timings: Timings
+    ) -> tuple[Draft, list[Passage]]:
         """Answer each part on its own (its own search), never quoting a sentence twice; a part the
-        sources do not cover is named first, as with a half-covered question."""
+        sources do not cover is named first, as with a half-covered question. Also returns every part's
+        passages (for an LLM backend)."""
         drafts: list[Draft] = []
         quoted: set[int] = set()
+        found: dict[str, Passage] = {}
         for part in parts:
             vector, aspect = self._embed_question(part, timings)
             passages = self._search(served, part, vector, aspect, self.settings.retrieval.k, timings)
+            found.update((p.chunk_id, p) for p in passages if p.chunk_id not in found)
             draft = served.answerer.compose(
                 part,
                 vector,
@@ -413,7 +418,8 @@ class Chatbot:
             if d.kind != "answer" or d.not_covered
         ]
         if not answered:
-            return Draft("no_answer", best_similarity=max(d.best_similarity for d in drafts), not_covered=missing[0])
+            best = max(d.best_similarity for d in drafts)
+            return Draft("no_answer", best_similarity=best, not_covered=missing[0]), list(found.values())
         merged = Draft(
             "answer", best_similarity=max(d.best_similarity for d in answered), not_covered=" or ".join(missing[:2])
         )
@@ -421,7 +427,7 @@ class Chatbot:
             merged.paragraphs.extend(d.paragraphs)
             merged.used_spans.extend(d.used_spans)
             merged.rows.extend(d.rows)
-        return merged
+        return merged, list(found.values())
 
     def _final(
         self, kind: AnswerKind, text: str, *, question: str = "", standalone: str = "", timings: Timings | None = None

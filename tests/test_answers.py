@@ -68,6 +68,14 @@ def test_each_part_of_a_multi_part_question_is_answered_from_its_own_search(mode
     assert len(answer.text) < 900
 
 
+def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
+    # Searched as one question, the figures of the second part crowd out what PPHN is.
+    answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")
+    assert answer.kind == "answer", answer.text
+    assert "rare breathing problem" in answer.text
+    assert "per 10,000" in answer.text or "extra cases" in answer.text
+
+
 def test_a_part_the_sources_do_not_cover_is_named_and_the_other_part_answered(model_bot) -> None:
     answer = model_bot.ask("does effexor make psoriasis worse and does it put your blood pressure up")
     assert answer.kind == "answer", answer.text
