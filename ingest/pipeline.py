@@ -287,14 +287,17 @@ def _sentences(
     embedder: Embedder,
     progress: Progress | None,
 ) -> tuple[list[list[int]], np.ndarray, int]:
-    """Sentence rows [chunk index, start, end] and their vectors, reusing unchanged chunks' vectors."""
+    """Sentence rows [chunk index, start, end] and their vectors, reusing unchanged chunks' vectors.
+    A reused chunk may have moved in its document (an earlier section was edited), so its sentences are
+    kept as offsets from the chunk's start and placed at the chunk's new position."""
     reuse: dict[str, list[tuple[int, int, np.ndarray]]] = {}
     if previous is not None:
         try:
             old_vectors = np.load(previous.path / "sentences.npy", allow_pickle=False)
             old_chunks = previous.manifest["chunks"]
             for row, (ci, start, end) in enumerate(previous.manifest["sentences"]):
-                reuse.setdefault(old_chunks[ci]["chunk_id"], []).append((start, end, old_vectors[row]))
+                base = int(old_chunks[ci]["start"])
+                reuse.setdefault(old_chunks[ci]["chunk_id"], []).append((start - base, end - base, old_vectors[row]))
         except (OSError, KeyError, ValueError, IndexError):
             reuse = {}
     rows: list[list[int]] = []
@@ -304,7 +307,7 @@ def _sentences(
     for ci, chunk in enumerate(chunks):
         if chunk.chunk_id in reuse:
             for start, end, vec in reuse[chunk.chunk_id]:
-                rows.append([ci, start, end])
+                rows.append([ci, chunk.start + start, chunk.start + end])
                 vectors.append(vec)
             continue
         text = documents[chunk.source_id].text

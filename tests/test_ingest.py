@@ -51,6 +51,32 @@ def test_editing_one_document_reembeds_only_its_changed_chunks(fake_settings, te
     assert index is not None and any("Sarafem" in c.text for c in index.chunks)
 
 
+def test_reused_sentences_follow_a_chunk_that_moved(fake_settings, test_corpus: Path) -> None:
+    """Lengthening an early section moves the later, unchanged sections: their reused sentence vectors
+    must point at the same sentences at the new offsets, exactly as a fresh build would."""
+    note = test_corpus / "references" / "fluoxetine.md"
+    note.write_text(
+        note.read_text()
+        + "\n## Interactions\nFluoxetine strongly blocks the enzyme CYP2D6. Tamoxifen may then work less well.\n"
+    )
+    ingest(fake_settings, embedder=FakeEmbedder())
+    note.write_text(
+        note.read_text().replace("Fluoxetine is sold as Prozac.", "Fluoxetine is sold as Prozac and Sarafem.")
+    )
+    report = ingest(fake_settings, embedder=FakeEmbedder())
+    assert report.embedded == 1  # only the edited section; the interactions section is reused
+    index = open_index(fake_settings)
+    assert index is not None
+    texts = [index.sentence_text(row) for row in range(len(index.sentence_rows))]
+    assert "Tamoxifen may then work less well." in texts
+    assert "Fluoxetine strongly blocks the enzyme CYP2D6." in texts
+    fresh_settings = make_settings(fake_settings.data_dir.parent / "fresh", test_corpus)
+    ingest(fresh_settings, embedder=FakeEmbedder())
+    fresh = open_index(fresh_settings)
+    assert fresh is not None
+    assert texts == [fresh.sentence_text(row) for row in range(len(fresh.sentence_rows))]
+
+
 def test_deleting_a_document_removes_its_chunks(fake_settings, test_corpus: Path) -> None:
     ingest(fake_settings, embedder=FakeEmbedder())
     (test_corpus / "references" / "overdose.md").unlink()
