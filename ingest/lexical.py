@@ -38,5 +38,5 @@ def search(index: bm25s.BM25, query: str, n: int) -> list[tuple[int, float]]:
     if not tokens:
         return []
     n = min(n, index.scores["num_docs"])
-    rows, scores = index.retrieve([tokens], k=n, show_progress=False, n_threads=1)
+    rows, scores = index.retrieve([tokens], k=n, show_progress=False, n_threads=0)
     return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
