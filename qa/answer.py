@@ -26,7 +26,7 @@ from qa.types import Passage
 LEXICAL_WEIGHT = 0.20
 DRUG_MATCH_BONUS = 0.10
 DRUG_MISMATCH_PENALTY = 0.15
-CLASS_MATCH_BONUS = 0.05  # the sentence speaks of the class of a drug asked about ("SSRIs and linezolid")
+PAIR_BONUS = 0.05  # a question on two drugs: the sentence speaks of both, by name or class ("SSRIs and linezolid")
 RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
 POPULATION_BONUS = 0.06
@@ -40,6 +40,10 @@ SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the sam
 _ANAPHOR = re.compile(
     r"^\W*(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
     r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|even so)\b",
+    re.I,
+)
+_REFERS_BACK = re.compile(  # "... with any of these medicines": what they are is said just before
+    r"\b(?:these|those|such) (?:medicines|drugs|combinations|conditions|signs|symptoms|numbers|ratios|comparisons|enzymes|problems)\b",
     re.I,
 )
 _ALSO = re.compile(
@@ -155,11 +159,9 @@ class ExtractiveAnswerer:
         index = self.index
         wanted_terms = content_terms(f"{question.search_text}")
         query_drugs = set(question.drugs)
-        class_pattern = (
-            re.compile(r"\b(?:" + "|".join(re.escape(c) for c in question.classes) + r")s?\b")
-            if len(question.drugs) >= 2 and question.classes
-            else None
-        )
+        # Two medicines together: a sentence on either one's class ("SSRIs with anticoagulants") speaks of it,
+        # and one that speaks of both answers best.
+        class_of = self._class_patterns(question) if len(query_drugs) >= 2 else {}
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         out: list[Candidate] = []
@@ -192,15 +194,24 @@ class ExtractiveAnswerer:
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
                 if query_drugs:
-                    drugs = self.sentence_drugs(row)
+                    drugs = self.sentence_drugs(row) | {d for d, p in class_of.items() if p.search(text)}
                     if drugs & query_drugs:
                         score += DRUG_MATCH_BONUS
-                        if class_pattern is not None and class_pattern.search(text):
-                            score += CLASS_MATCH_BONUS
+                        if len(drugs & query_drugs) >= 2:
+                            score += PAIR_BONUS
                     elif drugs:
                         score -= DRUG_MISMATCH_PENALTY
                 out.append(Candidate(row, ci, rank, float(sim), score))
         out.sort(key=lambda c: -c.score)
+        return out
+
+    def _class_patterns(self, question: Question) -> dict[str, re.Pattern[str]]:
+        """Each named drug's class as it is written in the sources ("anticoagulants", "SSRIs")."""
+        out = {}
+        for drug in question.drugs:
+            entry = self.index.lexicon.entries.get(drug)
+            if entry is not None and entry.drug_class:
+                out[drug] = re.compile(r"\b" + re.escape(entry.drug_class) + r"s?\b", re.I)
         return out
 
     def select(self, question: Question, candidates: list[Candidate], limit: int | None = None) -> list[Candidate]:
@@ -271,16 +282,34 @@ class ExtractiveAnswerer:
                     return False  # the same figures said again
         return True
 
-    def with_context(self, rows: list[int]) -> list[int]:
-        """Add the sentence a chosen one leans on ("This means...") and the one a term-introducing
-        sentence leads into ("... has been termed X."), keeping reading order within a chunk."""
+    def with_context(self, rows: list[int], drugs: tuple[str, ...] = ()) -> list[int]:
+        """Add the sentence a chosen one leans on ("This means..."), the one a term-introducing
+        sentence leads into ("... has been termed X."), and a next sentence that goes on about it and
+        names a drug asked about ("This includes the antibiotic linezolid"), keeping reading order."""
         out = list(rows)
-        for row in rows:
+        for row in out:  # a sentence brought in may lean on the one before it in turn
+            if len(out) >= 2 * len(rows) + 2:
+                break
             before, after = self.neighbours(row)
             text = self.index.sentence_text(row)
-            if before is not None and (_ANAPHOR.match(text) or _ALSO.match(text)) and before not in out:
+            if (
+                before is not None
+                and (_ANAPHOR.match(text) or _ALSO.match(text) or _REFERS_BACK.search(text))
+                and before not in out
+            ):
                 out.append(before)
-            if after is not None and after not in out and (_INTRODUCES.search(text) or self._story_goes_on(row, after)):
+            if (
+                after is not None
+                and after not in out
+                and (
+                    _INTRODUCES.search(text)
+                    or self._story_goes_on(row, after)
+                    or (
+                        _ANAPHOR.match(self.index.sentence_text(after))
+                        and bool(set(drugs) & (self.sentence_drugs(after) - self.sentence_drugs(row)))
+                    )
+                )
+            ):
                 out.append(after)
         return out
 
@@ -347,7 +376,7 @@ class ExtractiveAnswerer:
             return Draft("no_answer", best_similarity=best_similarity, not_covered=named)
         chosen = self.select(question, candidates, limit)
         score_of = {c.row: c.score for c in chosen}
-        rows = self.with_context([c.row for c in chosen])
+        rows = self.with_context([c.row for c in chosen], question.drugs)
         groups: dict[int, list[int]] = {}
         for row in rows:
             groups.setdefault(int(self.index.sentence_rows[row][0]), []).append(row)

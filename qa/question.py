@@ -31,7 +31,8 @@ GENERIC = frozenset(
     safe safely okay fine alright normal bad good worse better worried worry worrying scared afraid concerned wondering
     curious confused anyone someone somebody people person guy guys lady man woman men women husband wife partner
     boyfriend girlfriend friend friends brother sister aunt uncle cousin grandpa granny nana nan mate colleague boss kid
-    kids baby doctor doctors gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
+    kids baby son sons daughter daughters dad daddy mum mummy mom mommy mother father parent parents grandma grandad
+    grandmother grandfather family fiance fiancee gf bf hubby missus else apart till until doctor doctors gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
     medication medications medicine medicines meds drug drugs thing things stuff something anything nothing lot lots
     bit little day days week weeks month months year years time times today tonight morning night long old new
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
@@ -107,6 +108,7 @@ _COMPARATIVE = re.compile(
     r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder)\b",
     re.I,
 )
+TYPO_MIN = 6  # shorter misspellings are too often another word or a name
 MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
 # An English word this frequent (Zipf scale: 4.4 ≈ 25 per million words, e.g. "yesterday" 4.9, "damage" 4.9)
 # is everyday language, not a topic; rarer ones the corpus lacks are ("grapefruit" 3.2, "tinnitus" 2.8).
@@ -179,8 +181,10 @@ class WordPool:
                 root = word[: -len(suffix)] + base
                 if root in self.surface or stem(root) in self.stems:
                     return True
-        if len(word) >= 5 and any(w.startswith(word) for w in self._pool):  # "tellmi" of "tellmipsychiatry"
-            return True
+        if len(word) >= 5 and any(w.startswith(word) or w.endswith(word) for w in self._pool):
+            return True  # "tellmi" of "tellmipsychiatry", "covid" of "longcovid"
+        if word.endswith("y") and len(word) >= 5 and (word[:-1] in self.surface or stem(word[:-1]) in self.stems):
+            return True  # "risky" of "risk"
         root = stem(word)
         if len(root) >= 7 and any(s.startswith(root[:-1]) for s in self.stems):  # diagnosed ~ diagnosis
             return True
@@ -261,6 +265,22 @@ def _verb_like(word: str) -> bool:
 
 def is_everyday(word: str) -> bool:
     return _zipf(word) >= COMMON_ZIPF
+
+
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@lru_cache(maxsize=4096)
+def typo_of_everyday(word: str) -> bool:
+    """'completly', 'becuase': one letter dropped, added or swapped away from an everyday English word,
+    and not itself a word. A changed letter is not counted: 'abilify' is a medicine, not 'ability'."""
+    if len(word) < TYPO_MIN or is_english(word):
+        return False
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    edits = {a + b[1:] for a, b in splits if b}
+    edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    edits |= {a + c + b for a, b in splits for c in _LETTERS}
+    return any(is_everyday(e) for e in edits if e != word)
 
 
 def question_type(text: str) -> QuestionType:
@@ -352,6 +372,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 0 < corpus.stem_counts.get(stem(word), 0) <= RARE_CHUNKS
                 and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
                 and not is_everyday(word)
+                and not typo_of_everyday(word)
                 and not _verb_like(word)
                 and not _CLASS_WORDS.fullmatch(word)
             ):
@@ -370,9 +391,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 missing_words.add(word)
                 uncovered.append(_phrase_around(text, hit))
             continue
-        if not is_english(word):
+        if not is_english(word) and not typo_of_everyday(word):
             unknown.append(hit.group(0))
-        elif is_everyday(word):
+        elif is_everyday(word) or typo_of_everyday(word):
             judged.discard(stem(word))
             absent_everyday.append((word, _phrase_around(text, hit)))
             continue

@@ -93,3 +93,30 @@ def test_a_class_level_answer_adds_what_the_same_note_says_of_the_drug_asked_abo
     assert answer.kind == "answer", answer.text
     assert "Fluoxetine produced the largest share" in answer.text
     assert "pregnan" not in answer.standalone_question
+
+
+def test_two_medicines_are_answered_with_the_sentence_on_both_of_their_classes(model_bot) -> None:
+    # apixaban is named in the sources only as an anticoagulant; citalopram is an SSRI.
+    answer = model_bot.ask("my nan is on apixaban and her gp wants to start her on citalopram, is that risky")
+    assert answer.kind == "answer", answer.text
+    assert (
+        "SSRI labels warn about combining SSRIs with aspirin, NSAIDs, warfarin and other anticoagulants" in answer.text
+    )
+
+
+def test_a_sentence_that_points_back_brings_what_it_points_to(model_bot) -> None:
+    # "... with any of these medicines" leans on "SSRI labels also warn ...", which leans on the bleeding sentence.
+    history = [
+        {"role": "user", "content": "my mum had a stent put in and takes clopidogrel"},
+        {"role": "assistant", "content": "Clopidogrel is an antiplatelet medicine that helps stop blood clots."},
+    ]
+    answer = model_bot.ask("her gp wants to add citalopram, is that ok with it", history=history)
+    assert answer.kind == "answer", answer.text
+    assert "SSRIs raise the odds of bleeding" in answer.text
+    assert answer.text.index("SSRIs raise the odds") < answer.text.index("any of these medicines")
+
+
+def test_the_next_sentence_that_names_the_other_drug_comes_along(model_bot) -> None:
+    answer = model_bot.ask("im on lexapro and just got prescribed linezolid for an infection, is that a problem??")
+    assert "must not be combined with monoamine oxidase inhibitors" in answer.text
+    assert "This includes the antibiotic linezolid" in answer.text

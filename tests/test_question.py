@@ -8,7 +8,7 @@ import pytest
 from ingest.lexicon import load_lexicon
 from ingest.vocabulary import Vocabulary, VocabularyError, load_vocabulary, read_entries
 from qa.conversation import part_question, rewrite
-from qa.question import analyse, corpus_words
+from qa.question import analyse, corpus_words, typo_of_everyday
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TEXTS = [
@@ -87,6 +87,32 @@ def test_ordinary_patient_words_are_not_mistaken_for_missing_topics(words, text:
     q = analyse(text, words)
     assert not q.unknown_names, (text, q.unknown_names)
     assert q.uncovered_share <= 0.5, (text, q.uncovered)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can my 16 year old son take paxil for his depression",  # family words are people, not topics
+        "my sex drive has completly gone since i started lexapro, is that normal??",  # a misspelt everyday word
+        "what did the desmolysium writer say about his friend with long covid",  # "longCOVID" in the article
+    ],
+)
+def test_family_words_and_misspelt_everyday_words_are_not_missing_topics(text: str) -> None:
+    texts = [
+        *TEXTS,
+        "Paroxetine is not recommended for depression in young people.",
+        "Sexual side effects are common with escitalopram.",
+        "A friend of the Desmolysium writer found escitalopram helped with longCOVID.",
+    ]
+    words = corpus_words(texts, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+    q = analyse(text, words)
+    assert not q.uncovered_topic and not q.unknown_names and not q.uncovered, (text, q.uncovered, q.unknown_names)
+
+
+def test_a_misspelling_is_one_letter_from_an_everyday_word_and_a_drug_name_is_not() -> None:
+    assert typo_of_everyday("completly") and typo_of_everyday("becuase")
+    assert not typo_of_everyday("completely")  # a word, not a typo
+    assert not typo_of_everyday("gabapentin") and not typo_of_everyday("abilify")
 
 
 def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
