@@ -35,6 +35,7 @@ REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 SECOND_SIDE_MARGIN = 0.3
+SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
 
 _ANAPHOR = re.compile(
@@ -157,8 +158,9 @@ class ExtractiveAnswerer:
         self, question: Question, vector: np.ndarray, passages: list[Passage], aspect_vector: np.ndarray | None = None
     ) -> list[Candidate]:
         index = self.index
-        wanted_terms = content_terms(f"{question.search_text}")
         query_drugs = set(question.drugs)
+        # The drug's own name is rewarded once, by the drug match below, not again as a shared word.
+        wanted_terms = content_terms(question.search_text) - {t for d in query_drugs for t in content_terms(d)}
         # Two medicines together: a sentence on either one's class ("SSRIs with anticoagulants") speaks of it,
         # and one that speaks of both answers best.
         class_of = self._class_patterns(question) if len(query_drugs) >= 2 else {}
@@ -228,22 +230,18 @@ class ExtractiveAnswerer:
             chosen.append(cand)
         # A comparison or a multi-part question needs each side: add the best sentence on a side still missing.
         # So does a class-level answer to a question about one drug, when the same note speaks of that drug.
-        for side in self._sides(question, candidates[0]):
+        for side, margin in self._sides(question, candidates[0]):
             if any(side(c) for c in chosen):
                 continue
             extra = next(
-                (
-                    c
-                    for c in candidates
-                    if side(c) and c.score >= best - SECOND_SIDE_MARGIN and self._says_something_new(c, chosen)
-                ),
+                (c for c in candidates if side(c) and c.score >= best - margin and self._says_something_new(c, chosen)),
                 None,
             )
             if extra is not None and len(chosen) < limit + 1:
                 chosen.append(extra)
         return chosen
 
-    def _sides(self, question: Question, lead: Candidate) -> list[Callable[[Candidate], bool]]:
+    def _sides(self, question: Question, lead: Candidate) -> list[tuple[Callable[[Candidate], bool], float]]:
         """Tests that each side of a comparison (a drug), each further part of a question (its words) and,
         under a class-level lead sentence, what its note says of the drug asked about are answered."""
 
@@ -253,20 +251,25 @@ class ExtractiveAnswerer:
         def covers(terms: frozenset[str]) -> Callable[[Candidate], bool]:
             return lambda c: len(terms & self.sentence_terms(c.row)) >= max(1, len(terms) // 2)
 
-        sides: list[Callable[[Candidate], bool]] = []
+        sides: list[tuple[Callable[[Candidate], bool], float]] = []
         if question.qtype == "comparison" and len(question.drugs) >= 2:
-            sides.extend(names(drug) for drug in question.drugs[:2])
+            sides.extend((names(drug), SECOND_SIDE_MARGIN) for drug in question.drugs[:2])
         elif len(question.drugs) == 1 and not self.sentence_drugs(lead.row):
             source = self.index.chunks[lead.chunk_index].source_id
             drug = question.drugs[0]
             sides.append(
-                lambda c: self.index.chunks[c.chunk_index].source_id == source and drug in self.sentence_drugs(c.row)
+                (
+                    lambda c: (
+                        self.index.chunks[c.chunk_index].source_id == source and drug in self.sentence_drugs(c.row)
+                    ),
+                    SAME_NOTE_MARGIN,
+                )
             )
         drug_terms = {t for d in question.drugs for t in content_terms(d)}
         for part in question.parts[1:] if len(question.parts) >= 2 else ():
             terms = frozenset(content_terms(part) - drug_terms)
             if terms:
-                sides.append(covers(terms))
+                sides.append((covers(terms), SECOND_SIDE_MARGIN))
         return sides
 
     def _says_something_new(self, cand: Candidate, chosen: list[Candidate]) -> bool:

@@ -44,6 +44,8 @@ _WHICH_OF = re.compile(
 _THAT_TOPIC = re.compile(
     r"\b(?:for|with|about|on|treat|treating)\s+(?:that|this)\b(?!\s+(?:one|drug|medicine|pill))", re.I
 )
+# "which of the two", "both of them": the medicines of the last turns together, not only the latest one.
+_BOTH = re.compile(r"\b(?:of the two|the two of them|both|either|between them|between the two)\b", re.I)
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
@@ -109,16 +111,20 @@ class Context:
     drugs: tuple[str, ...]  # the latest drugs under discussion
     populations: frozenset[str]  # who the user asked about ("my dad is 70" → older)
     topic: str  # the latest user question without its drug names
+    earlier_drugs: tuple[str, ...] = ()  # drugs of the user's turns before the latest one that named any, latest first
 
 
 def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary) -> Context:
     drugs: tuple[str, ...] = ()
+    earlier: list[str] = []
     topic = ""
     populations: set[str] = set()
     for msg in reversed(history):
         if msg["role"] != "user":
             continue
         found = lexicon.mentions(msg["content"])
+        if found and drugs:
+            earlier.extend(m.generic for m in found if m.generic not in drugs and m.generic not in earlier)
         if found and not drugs:
             drugs = tuple(dict.fromkeys(m.generic for m in found))
             cut, last = [], 0
@@ -137,7 +143,7 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
                 if found:
                     drugs = (found[0].generic,)
                     break
-    return Context(drugs, frozenset(populations), topic)
+    return Context(drugs, frozenset(populations), topic, tuple(earlier))
 
 
 def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary | None = None) -> str:
@@ -178,7 +184,9 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         # medicine's place; the patient's own medicine (one with its own note) and the topic stay.
         own_medicines = [d for d in ctx.drugs if _own_note(lexicon, d)] or list(ctx.drugs[:1])
         return f"{question.rstrip(' ?')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
-    if (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
+    if names_none and _BOTH.search(question) and ctx.earlier_drugs:
+        extra.extend([*ctx.drugs, ctx.earlier_drugs[0]])  # "which of the two is easier to come off"
+    elif (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
         extra.extend(ctx.drugs)  # "is it more dangerous than the ssris": "it" is the medicine under discussion
     if _THAT_TOPIC.search(question) and ctx.topic:
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before

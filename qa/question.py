@@ -61,7 +61,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "comparison",
         re.compile(
-            r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|weaker|worse|most|least|fewer|more|longer|shorter|faster|slower|quicker))",
+            r"\b(vs\.?|versus|compared? (?:to|with)|or\b.*\b(?:better|worse|stronger|safer)|better than|worse than|difference between|which (?:one|is|of)\b.*\b(?:better|best|safer|stronger|weaker|worse|most|least|fewer|more|longer|shorter|faster|slower|quicker|easier|harder|gentler))",
             re.I,
         ),
     ),
@@ -93,7 +93,13 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ),
     (
         "dose",
-        re.compile(r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b", re.I),
+        # "missing a dose" or "a dose or two" asks about the missed dose, not about how much to take
+        re.compile(
+            r"\b(?<!miss )(?<!missed )(?<!missing )(?<!skip )(?<!skipped )(?<!skipping )(?<!forgot )(?<!forgot a )"
+            r"(?<!miss a )(?<!missed a )(?<!missing a )(?<!skipped a )(?<!skip a )(?<!missing my )(?<!missed my )"
+            r"(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b",
+            re.I,
+        ),
     ),
     ("truth", re.compile(r"\b(true|myth|really|actually|proven|evidence|a lie|real thing|scam|debunked)\b", re.I)),
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
@@ -105,7 +111,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
 _COMBINED = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*)\b", re.I)
 _COMPARATIVE = re.compile(
-    r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder)\b",
+    r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder|easier|harder|gentler|kinder)\b",
     re.I,
 )
 TYPO_MIN = 6  # shorter misspellings are too often another word or a name

@@ -120,3 +120,10 @@ def test_the_next_sentence_that_names_the_other_drug_comes_along(model_bot) -> N
     answer = model_bot.ask("im on lexapro and just got prescribed linezolid for an infection, is that a problem??")
     assert "must not be combined with monoamine oxidase inhibitors" in answer.text
     assert "This includes the antibiotic linezolid" in answer.text
+
+
+def test_under_a_class_level_lead_the_drug_asked_about_is_added_from_the_same_note(model_bot) -> None:
+    answer = model_bot.ask("and when breastfeeding (fluoxetine)?")
+    assert answer.kind == "answer", answer.text
+    assert "breastfeeding" in answer.text.split("\n\n")[0]
+    assert "Fluoxetine produced the largest share" in answer.text

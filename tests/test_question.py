@@ -294,3 +294,25 @@ def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str,
     out = rewrite(question, history, lexicon, vocabulary)
     assert wanted in out.lower(), out
     assert not unwanted or unwanted not in out.lower(), out
+
+
+def test_which_of_the_two_carries_both_medicines_of_the_conversation() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "how long does prozac last in the body"},
+        {"role": "assistant", "content": "Fluoxetine has a very long half-life."},
+        {"role": "user", "content": "and paxil?"},
+        {"role": "assistant", "content": "The half-life of paroxetine is roughly 21 hours."},
+    ]
+    out = rewrite("so which of the two is easier to come off", history, lexicon, vocabulary)
+    assert "paroxetine" in out and "fluoxetine" in out, out
+    words = corpus_words(TEXTS, lexicon, vocabulary)
+    assert analyse(out, words).qtype == "comparison"
+
+
+@pytest.mark.parametrize(
+    ("text", "qtype"),
+    [("can you get them just from missing a dose or two", "other"), ("what dose of zoloft is normal", "dose")],
+)
+def test_a_missed_dose_is_not_a_question_of_how_much(words, text: str, qtype: str) -> None:
+    assert analyse(text, words).qtype == qtype
