@@ -26,6 +26,7 @@ from qa.types import Passage
 LEXICAL_WEIGHT = 0.20
 DRUG_MATCH_BONUS = 0.10
 DRUG_MISMATCH_PENALTY = 0.15
+CLASS_MATCH_BONUS = 0.05  # a question on two drugs: the sentence names one and speaks of a class asked about
 PAIR_BONUS = 0.05  # a question on two drugs: the sentence speaks of both, by name or class ("SSRIs and linezolid")
 RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
@@ -160,10 +161,13 @@ class ExtractiveAnswerer:
         index = self.index
         query_drugs = set(question.drugs)
         # The drug's own name is rewarded once, by the drug match below, not again as a shared word.
-        wanted_terms = content_terms(question.search_text) - {t for d in query_drugs for t in content_terms(d)}
+        wanted_terms = content_terms(question.search_text)
+        if len(query_drugs) == 1:  # two drugs: a sentence naming both is the one that compares or combines them
+            wanted_terms -= {t for d in query_drugs for t in content_terms(d)}
         # Two medicines together: a sentence on either one's class ("SSRIs with anticoagulants") speaks of it,
         # and one that speaks of both answers best.
         class_of = self._class_patterns(question) if len(query_drugs) >= 2 else {}
+        any_class = re.compile("|".join(p.pattern for p in class_of.values()), re.I) if class_of else None
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         out: list[Candidate] = []
@@ -201,6 +205,9 @@ class ExtractiveAnswerer:
                         score += DRUG_MATCH_BONUS
                         if len(drugs & query_drugs) >= 2:
                             score += PAIR_BONUS
+                        elif any_class is not None and any_class.search(text):
+                            score += CLASS_MATCH_BONUS  # "tramadol ... among the opioids linked to ..."
+
                     elif drugs:
                         score -= DRUG_MISMATCH_PENALTY
                 out.append(Candidate(row, ci, rank, float(sim), score))

@@ -26,6 +26,7 @@ _FOLLOW_UP_START = re.compile(
     r"^\s*(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b", re.I
 )
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
+_QUESTION_WORDS = frozenset({"whats", "what's", "what’s", "hows", "whys", "wats", "wat", "tell", "me", "about", "info"})
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
 # A choice between medicines ("which one is least likely to", "which is best for that").
 _WHICH_RANKS = re.compile(
@@ -46,6 +47,7 @@ _THAT_TOPIC = re.compile(
 )
 # "which of the two", "both of them": the medicines of the last turns together, not only the latest one.
 _BOTH = re.compile(r"\b(?:of the two|the two of them|both|either|between them|between the two)\b", re.I)
+_COMBINING = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside)\b", re.I)  # "it together with effexor"
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
@@ -133,6 +135,8 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
                 last = m.end
             cut.append(msg["content"][last:])
             topic = re.sub(r"\s+", " ", "".join(cut)).strip(" ?.!")
+            if not [w for w in re.findall(r"[a-z]+", topic.lower()) if w not in _STOP and w not in _QUESTION_WORDS]:
+                topic = ""  # "whats mirtazapine" asks what the drug is: no topic besides the drug
         elif not topic:
             topic = msg["content"].strip(" ?.!")
         populations |= vocabulary.expand(msg["content"]).populations
@@ -169,6 +173,7 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         own_drugs
         and ctx.topic
         and (points_back or _FOLLOW_UP_START.search(question))
+        and not _COMBINING.search(question)
         and all(_own_note(lexicon, m.generic) for m in own_drugs)
         and (
             ctx.drugs

@@ -127,3 +127,16 @@ def test_under_a_class_level_lead_the_drug_asked_about_is_added_from_the_same_no
     assert answer.kind == "answer", answer.text
     assert "breastfeeding" in answer.text.split("\n\n")[0]
     assert "Fluoxetine produced the largest share" in answer.text
+
+
+def test_a_follow_up_on_how_long_a_drug_stays_finds_that_drugs_half_life(model_bot) -> None:
+    history = [
+        {"role": "user", "content": "is seroxat the one with the bad withdrawal"},
+        {
+            "role": "assistant",
+            "content": "Paroxetine has the highest risk of discontinuation symptoms among the SSRIs.",
+        },
+    ]
+    answer = model_bot.ask("so how long before it clears out of you", history=history)
+    assert answer.kind == "answer", answer.text
+    assert "The half-life of paroxetine is roughly 21 hours" in answer.text.split("\n\n")[0]

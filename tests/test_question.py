@@ -286,6 +286,11 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
         ),
         # "it" is the medicine under discussion even beside a class word
         ("what's mirtazapine", "is it more dangerous in overdose than the ssris", "mirtazapine", ""),
+        # "it together with X" combines the two, it does not put X in the old one's place
+        ("whats mirtazapine", "can you take it together with effexor", "mirtazapine", "whats"),
+        ("is mirtazapine good for sleep", "can you take it together with effexor", "mirtazapine", "sleep"),
+        # "whats X" has no topic besides X to carry
+        ("whats mirtazapine", "which one is best for sleep", "sleep", "whats"),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
