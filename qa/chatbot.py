@@ -100,7 +100,12 @@ class Chatbot:
             index=index,
             retriever=Retriever(index, store, self.settings.retrieval, self._retrieval_mode),
             answerer=ExtractiveAnswerer(index, self.settings.answer),
-            corpus_words=corpus_words([c.text for c in index.chunks], index.lexicon, index.vocabulary),
+            # A note's declared topics ("EMA") are its words too, though its text may spell them out.
+            corpus_words=corpus_words(
+                [c.text for c in index.chunks] + [" ".join(d.topics) for d in index.documents.values() if d.topics],
+                index.lexicon,
+                index.vocabulary,
+            ),
             author_of={sid: d.attribution for sid, d in index.documents.items() if d.kind == "article"},
         )
 

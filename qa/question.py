@@ -45,6 +45,12 @@ GENERIC = frozenset(
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
     mention mentions mentioned suggest suggests suggested""".split()
 )
+# Three-letter chat shorthand that is not a name ("abt", "ngl"); other unknown three-letter words are names.
+CHAT_SHORTHAND = frozenset(
+    "abt wat wht hru ngl imo fyi asap irl rly tho ppl plz pls thx idk tbh lol omg btw smh jk nvm wtf wth ffs "
+    "hmm umm uhh ahh ooh yea yup nah meh bcs cuz coz bcz gna wna dnt cnt wnt dsnt isn ive u2 ty "
+    "usa aus nyc hrs yrs wks mos mgs mls kms".split()
+)
 _CLASS_WORDS = re.compile(
     r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I
 )
@@ -369,8 +375,13 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         if hit.start() < offset:
             continue
         if len(word) < MIN_WORD:
-            if len(word) == 3 and stem(word) not in corpus.stems and word not in corpus.surface and is_english(word):
-                absent_everyday.append((word, _phrase_around(text, hit)))
+            if len(word) == 3 and stem(word) not in corpus.stems and word not in corpus.surface:
+                if is_english(word):
+                    absent_everyday.append((word, _phrase_around(text, hit)))
+                elif word not in CHAT_SHORTHAND:  # "tms", "cbd", "5-htp": a name the sources never use
+                    unknown.append(hit.group(0))
+                    missing_words.add(word)
+                    uncovered.append(_phrase_around(text, hit))
             continue
         if corpus.known(word):
             present += 0 if is_everyday(word) else 1  # a specific word the sources use: the topic is theirs

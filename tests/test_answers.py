@@ -140,3 +140,10 @@ def test_a_follow_up_on_how_long_a_drug_stays_finds_that_drugs_half_life(model_b
     answer = model_bot.ask("so how long before it clears out of you", history=history)
     assert answer.kind == "answer", answer.text
     assert "The half-life of paroxetine is roughly 21 hours" in answer.text.split("\n\n")[0]
+
+
+def test_a_notes_declared_topic_counts_as_a_word_of_the_sources(model_bot) -> None:
+    # "EMA" is among the note's topics; its text spells out "European Medicines Agency".
+    answer = model_bot.ask("What did the EMA require in 2019 about sexual side effects?")
+    assert answer.kind == "answer", answer.text
+    assert "European Medicines Agency" in answer.text

@@ -115,6 +115,17 @@ def test_a_misspelling_is_one_letter_from_an_everyday_word_and_a_drug_name_is_no
     assert not typo_of_everyday("gabapentin") and not typo_of_everyday("abilify")
 
 
+@pytest.mark.parametrize(
+    ("text", "name"), [("does tms work for depression if pills havent", "tms"), ("is 5-htp like prozac", "htp")]
+)
+def test_a_short_name_the_sources_never_use_is_unknown(words, text: str, name: str) -> None:
+    assert name in [u.lower() for u in analyse(text, words).unknown_names]
+
+
+def test_chat_shorthand_is_not_a_name(words) -> None:
+    assert not analyse("is sertraline sold in the usa, idk abt the uk", words).unknown_names
+
+
 def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
     q = analyse("does paxil cause tinnitus or a dry mouth", words)
     assert q.uncovered_parts == ("tinnitus",)
