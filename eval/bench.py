@@ -181,7 +181,9 @@ def clients_child(url: str, sessions: int, seconds: float) -> dict[str, Any]:
     """`sessions` concurrent conversations on /ask, unthrottled, from this one process (eval/webload.py)."""
     from eval.webload import run_load
 
-    run_load(url, 2, 2)  # warm-up: first use of every code path on both sides
+    # Warm-up at the measured concurrency: first use of every code path on both sides, and the first burst of
+    # `sessions` simultaneous requests (all arriving at once) is not counted in the steady-state latencies.
+    run_load(url, sessions, 3)
     return run_load(url, sessions, seconds).to_json()
 
 

@@ -123,7 +123,13 @@ class OnnxEmbedder:
     dimensions = 384
 
     def __init__(
-        self, folder: Path, source_sha256: str, *, expected_onnx_sha256: str | None = None, max_tokens: int = 256
+        self,
+        folder: Path,
+        source_sha256: str,
+        *,
+        expected_onnx_sha256: str | None = None,
+        max_tokens: int = 256,
+        threads: int | None = None,
     ) -> None:
         self.folder = folder
         self.identity = f"st:{source_sha256}"
@@ -145,7 +151,14 @@ class OnnxEmbedder:
         self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self.tokenizer.enable_truncation(max_length=max_tokens)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")  # noqa: S106 - a token, not a password
-        self.session = onnxruntime.InferenceSession(str(folder / ONNX_FILE), providers=["CPUExecutionProvider"])
+        options = onnxruntime.SessionOptions()
+        if threads is not None:  # a fixed pool that sleeps when idle (EmbeddingSettings.query_threads)
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        self.session = onnxruntime.InferenceSession(
+            str(folder / ONNX_FILE), sess_options=options, providers=["CPUExecutionProvider"]
+        )
 
     def embed(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         if not texts:

@@ -462,7 +462,7 @@ def make_query_embedder(settings: Settings) -> Embedder:
     folder = ensure_export(
         bundled_model_dir(), emb.expected_sha256, settings.data_dir, create=emb.query_backend == "onnx"
     )
-    return OnnxEmbedder(folder, emb.expected_sha256) if folder else make_embedder(emb)
+    return OnnxEmbedder(folder, emb.expected_sha256, threads=emb.query_threads) if folder else make_embedder(emb)
 
 
 def make_generator(settings: Settings) -> Generator | None:

@@ -281,3 +281,14 @@ def test_a_new_generation_is_swapped_in_under_load_without_mixing(bot: Chatbot, 
         cited = {c.chunk_id for c in a.citations}
         assert any(cited <= chunks for chunks in generations.values()), cited
     assert "zebracorn" in bot.ask("which animal does the swap check sentence name?").text
+
+
+@pytest.mark.model
+def test_the_question_model_runs_on_the_configured_threads_without_spinning(model_bot) -> None:
+    """EmbeddingSettings.query_threads: one thread per question, so concurrent requests use separate cores."""
+    embedder = model_bot.embedder
+    if type(embedder).__name__ != "OnnxEmbedder":
+        pytest.fail(f"the bundled model should answer questions through onnxruntime, got {type(embedder).__name__}")
+    options = embedder.session.get_session_options()
+    assert options.intra_op_num_threads == model_bot.settings.embedding.query_threads == 1
+    assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
