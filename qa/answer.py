@@ -56,6 +56,7 @@ _INTRODUCES = re.compile(
     re.I,
 )
 _WANTS = {
+    "year": re.compile(r"\b(?:19|20)\d\d\b"),
     "duration": re.compile(
         r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b",
         re.I,
@@ -75,7 +76,8 @@ _WANTS = {
         re.I,
     ),
     "ranking": re.compile(
-        r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|more|less)\b", re.I
+        r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|largest|biggest|smallest|more|less)\b",
+        re.I,
     ),
     "definition": re.compile(
         r"\b(?:is|are|means|refers to|describes|stands for)\b\s+(?:a|an|the|when|that)\b"

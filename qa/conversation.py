@@ -10,6 +10,7 @@ from typing import Any
 from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS as _STOP
 from ingest.vocabulary import Vocabulary
+from qa.question import GENERIC
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
@@ -48,6 +49,11 @@ _THAT_TOPIC = re.compile(
 # "which of the two", "both of them": the medicines of the last turns together, not only the latest one.
 _BOTH = re.compile(r"\b(?:of the two|the two of them|both|either|between them|between the two)\b", re.I)
 _COMBINING = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside)\b", re.I)  # "it together with effexor"
+# Asking whether something is all right for the patient: "a bad idea for me", "is that combo ok".
+_VERDICT = re.compile(
+    r"\b(?:ok|okay|safe|alright|fine|bad idea|good idea|risky|a problem|combo|for me|as well|too)\b", re.I
+)
+_VAGUE = frozenset({"soon", "usually", "normally", "often", "long", "much", "happen", "happens", "after", "before"})
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
@@ -197,10 +203,15 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
         extra.extend(d for d in ctx.drugs if d not in {m.generic for m in own_drugs})
+    elif own_drugs and _VERDICT.search(question):
+        # "is brisdelle a bad idea for me" after "i take tamoxifen": the new medicine beside the other one the
+        # patient takes (one without a note of its own, linked to a topic note), not instead of it.
+        named = {m.generic for m in own_drugs}
+        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not _own_note(lexicon, d) and d not in named)
     content = [
         w
         for w in re.findall(r"[a-z]+", question.lower())
-        if w not in _STOP and w not in {m.surface.lower() for m in own_drugs}
+        if w not in _STOP and w not in GENERIC and w not in _VAGUE and w not in {m.surface.lower() for m in own_drugs}
     ]
     if (
         own_drugs and not points_back and not content and ctx.topic

@@ -21,7 +21,7 @@ from ingest.text import STOPWORDS, stem, words
 from ingest.vocabulary import Vocabulary
 
 QuestionType = Literal[
-    "duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"
+    "year", "duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"
 ]
 
 # Words a question may use that say nothing about its subject, so a corpus that never uses them
@@ -74,13 +74,16 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "ranking",
         re.compile(
-            r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest)\b", re.I
+            r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b",
+            re.I,
         ),
     ),
+    ("year", re.compile(r"\b(when (?:did|was|were)|what year|which year|since when|how new)\b", re.I)),
     (
         "duration",
         re.compile(
-            r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast)\b",
+            r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast"
+            r"|(?:does|do|will|would) (?:it|they|this|that|these|the \w+) (?:ever )?(?:go away|wear off|settle|ease|pass|get better))\b",
             re.I,
         ),
     ),
@@ -111,7 +114,9 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
     (
         "definition",
-        re.compile(r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b", re.I),
+        re.compile(
+            r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b|\bstands? for\b", re.I
+        ),
     ),
 ]
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
@@ -244,8 +249,27 @@ def english() -> frozenset[str]:
     return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
 
 
+_BRITISH = (  # realised → realized, colour → color, centre → center, oestrogen → estrogen
+    (re.compile(r"is(e|ed|es|ing|ation|ations)$"), r"iz\1"),
+    (re.compile(r"our"), "or"),
+    (re.compile(r"tre(s?)$"), r"ter\1"),
+    (re.compile(r"oe|ae"), "e"),
+    (re.compile(r"ll(ed|ing|er)$"), r"l\1"),
+)
+
+
 def is_english(word: str) -> bool:
     vocab = english()
+    if word in vocab:
+        return True
+    for pattern, american in _BRITISH:
+        other = pattern.sub(american, word)
+        if other != word and _is_english_form(other, vocab):
+            return True
+    return _is_english_form(word, vocab)
+
+
+def _is_english_form(word: str, vocab: frozenset[str]) -> bool:
     if word in vocab:
         return True
     for suffix, repl in (

@@ -332,3 +332,43 @@ def test_which_of_the_two_carries_both_medicines_of_the_conversation() -> None:
 )
 def test_a_missed_dose_is_not_a_question_of_how_much(words, text: str, qtype: str) -> None:
     assert analyse(text, words).qtype == qtype
+
+
+@pytest.mark.parametrize(
+    ("text", "qtype"),
+    [
+        ("when did the black box warning get extended to young adults", "year"),
+        ("4 days into sertraline and i feel sick, does it go away", "duration"),
+        ("what does the FINISH thing stand for with withdrawal", "definition"),
+        ("which ssri showed up the most in breastfed babies", "ranking"),
+    ],
+)
+def test_more_question_types(words, text: str, qtype: str) -> None:
+    assert analyse(text, words).qtype == qtype
+
+
+def test_british_spellings_are_english_words() -> None:
+    from qa.question import is_english
+
+    assert is_english("realised") and is_english("colour") and is_english("oestrogen")
+    assert not is_english("gabapentin")
+
+
+@pytest.mark.parametrize(
+    ("history", "question", "wanted"),
+    [
+        # a new medicine asked about beside the patient's other one (which has no note of its own)
+        (
+            ["i take tamoxifen and get hot flushes", "what about paroxetine for the flushes"],
+            "so is brisdelle a bad idea for me",
+            "tamoxifen",
+        ),
+        # "does that usually happen": the topic asked about before
+        (["how common is low sodium on ssris"], "how soon after starting does that usually happen", "sodium"),
+    ],
+)
+def test_follow_ups_keep_the_other_medicine_and_the_topic(history: list[str], question: str, wanted: str) -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    turns = [m for u in history for m in ({"role": "user", "content": u}, {"role": "assistant", "content": "..."})]
+    out = rewrite(question, turns, lexicon, vocabulary)
+    assert wanted in out.lower(), out
