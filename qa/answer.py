@@ -57,6 +57,7 @@ _INTRODUCES = re.compile(
 )
 _WANTS = {
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
+    "signs": re.compile(r"\b(?:include|includes|including|such as|signs?|symptoms?)\b|(?:[\w-]+, ){2,}", re.I),
     "duration": re.compile(
         r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b",
         re.I,

@@ -21,7 +21,7 @@ from ingest.text import STOPWORDS, stem, words
 from ingest.vocabulary import Vocabulary
 
 QuestionType = Literal[
-    "year", "duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"
+    "year", "signs", "duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"
 ]
 
 # Words a question may use that say nothing about its subject, so a corpus that never uses them
@@ -75,6 +75,14 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         "ranking",
         re.compile(
             r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b",
+            re.I,
+        ),
+    ),
+    (  # what it is like, or what to look out for: a list of symptoms or signs answers
+        "signs",
+        re.compile(
+            r"\b(?:feel like|feels like|what (?:are the |)(?:signs|symptoms)|what signs|which signs|what symptoms"
+            r"|(?:look|watch) (?:out )?for|look out for|what happens (?:if|when))\b",
             re.I,
         ),
     ),
@@ -329,7 +337,7 @@ def question_type(text: str) -> QuestionType:
 def split_parts(text: str) -> tuple[str, ...]:
     """'what is X and how long does it take?' → ('what is X', 'how long does it take')."""
     pieces = re.split(
-        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|is|are|does|do|can|could|should|which|will)\b)",
+        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will)\b)",
         text,
         flags=re.I,
     )

@@ -341,6 +341,8 @@ def test_a_missed_dose_is_not_a_question_of_how_much(words, text: str, qtype: st
         ("4 days into sertraline and i feel sick, does it go away", "duration"),
         ("what does the FINISH thing stand for with withdrawal", "definition"),
         ("which ssri showed up the most in breastfed babies", "ranking"),
+        ("what does coming off paxil feel like", "signs"),
+        ("what signs should i look for in my baby", "signs"),
     ],
 )
 def test_more_question_types(words, text: str, qtype: str) -> None:
@@ -372,3 +374,8 @@ def test_follow_ups_keep_the_other_medicine_and_the_topic(history: list[str], qu
     turns = [m for u in history for m in ({"role": "user", "content": u}, {"role": "assistant", "content": "..."})]
     out = rewrite(question, turns, lexicon, vocabulary)
     assert wanted in out.lower(), out
+
+
+def test_a_second_question_starting_with_who_is_a_part_of_its_own(words) -> None:
+    parts = analyse("what is this low sodium thing with ssris and who gets it most", words).parts
+    assert parts == ("what is this low sodium thing with ssris", "who gets it most")
