@@ -57,6 +57,11 @@ _INTRODUCES = re.compile(
 )
 _WANTS = {
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
+    "remedy": re.compile(
+        r"\b(?:can help|may help|might help|helps?|options?|try|consider\w*|switch\w*|adding|added|lower(?:ing)? the dose"
+        r"|reduc\w+ the dose|improve\w*|alarm|organiser|advis\w+|suggest\w*)\b",
+        re.I,
+    ),
     "signs": re.compile(r"\b(?:include|includes|including|such as|signs?|symptoms?)\b|(?:[\w-]+, ){2,}", re.I),
     "duration": re.compile(
         r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b",

@@ -21,7 +21,18 @@ from ingest.text import STOPWORDS, stem, words
 from ingest.vocabulary import Vocabulary
 
 QuestionType = Literal[
-    "year", "signs", "duration", "dose", "frequency", "reason", "ranking", "truth", "definition", "comparison", "other"
+    "year",
+    "signs",
+    "remedy",
+    "duration",
+    "dose",
+    "frequency",
+    "reason",
+    "ranking",
+    "truth",
+    "definition",
+    "comparison",
+    "other",
 ]
 
 # Words a question may use that say nothing about its subject, so a corpus that never uses them
@@ -43,7 +54,7 @@ GENERIC = frozenset(
     have has had having together help helps helped since
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
-    mention mentions mentioned suggest suggests suggested""".split()
+    mention mentions mentioned suggest suggests suggested count counts counted""".split()
 )
 # Three-letter chat shorthand that is not a name ("abt", "ngl"); other unknown three-letter words are names.
 CHAT_SHORTHAND = frozenset(
@@ -83,6 +94,16 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:feel like|feels like|what (?:are the |)(?:signs|symptoms)|what signs|which signs|what symptoms"
             r"|(?:look|watch) (?:out )?for|look out for|what happens (?:if|when))\b",
+            re.I,
+        ),
+    ),
+    (  # what helps: the sentences that say what can be done
+        "remedy",
+        re.compile(
+            r"\b(?:what (?:can|could|would|might) help|what helps|anything (?:that |to |which )?(?:helps?|works)"
+            r"|how (?:can|do|should) (?:i|we|you|he|she|they) (?:stop|fix|help|deal|cope|manage|get rid|reduce|avoid)"
+            r"|what (?:can|could|should) (?:i|we|you|he|she|they) do|how to (?:stop|fix|deal|cope|manage|reduce|avoid)"
+            r"|any tips|tips for|is there anything)\b",
             re.I,
         ),
     ),

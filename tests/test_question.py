@@ -343,6 +343,8 @@ def test_a_missed_dose_is_not_a_question_of_how_much(words, text: str, qtype: st
         ("which ssri showed up the most in breastfed babies", "ranking"),
         ("what does coming off paxil feel like", "signs"),
         ("what signs should i look for in my baby", "signs"),
+        ("what can help my boyfriend with erection problems on sertraline", "remedy"),
+        ("my dad keeps forgetting his citalopram, any tips", "remedy"),
     ],
 )
 def test_more_question_types(words, text: str, qtype: str) -> None:
