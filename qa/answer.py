@@ -331,6 +331,26 @@ class ExtractiveAnswerer:
                 out.append(after)
         return out
 
+    def _story_window(self, lead: int, rows: list[int]) -> list[int]:
+        """A question about an article: its best sentence with the sentences either side of it in the same
+        paragraph, since the author's point is often made over a few sentences ("I started with only 1.25mg.
+        ... For the first couple of days ...")."""
+        ci = int(self.index.sentence_rows[lead][0])
+        chunk = self.index.chunks[ci]
+        if chunk.source_kind == "reference":
+            return rows
+        out = list(rows)
+        for other in self.neighbours(lead):
+            if other is None or other in out:
+                continue
+            a, b = sorted((lead, other), key=lambda r: int(self.index.sentence_rows[r][1]))
+            between = chunk.text[
+                int(self.index.sentence_rows[a][2]) - chunk.start : int(self.index.sentence_rows[b][1]) - chunk.start
+            ]
+            if "\n" not in between:
+                out.append(other)
+        return out
+
     def _story_goes_on(self, row: int, after: int) -> bool:
         """An article's anecdote told over several sentences: the next one, on the same line, starts
         with "She ...", "It ...", "This ..." and says what happened."""
@@ -395,6 +415,8 @@ class ExtractiveAnswerer:
         chosen = self.select(question, candidates, limit)
         score_of = {c.row: c.score for c in chosen}
         rows = self.with_context([c.row for c in chosen], question.drugs)
+        if question.about_articles and chosen:
+            rows = self._story_window(chosen[0].row, rows)
         groups: dict[int, list[int]] = {}
         for row in rows:
             groups.setdefault(int(self.index.sentence_rows[row][0]), []).append(row)

@@ -147,3 +147,11 @@ def test_a_notes_declared_topic_counts_as_a_word_of_the_sources(model_bot) -> No
     answer = model_bot.ask("What did the EMA require in 2019 about sexual side effects?")
     assert answer.kind == "answer", answer.text
     assert "European Medicines Agency" in answer.text
+
+
+def test_an_article_question_gets_the_sentences_around_the_authors_point(model_bot) -> None:
+    # The point is made over two sentences: "Milnacipran is the most noradrenergic ... its half-life is
+    # quite short (8h) and therefore it needs to be taken twice daily."
+    answer = model_bot.ask("according to desmolysium how often do you take milnacipran")
+    assert answer.kind == "answer", answer.text
+    assert "twice daily" in answer.text
