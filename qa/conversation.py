@@ -54,6 +54,18 @@ _VERDICT = re.compile(
     r"\b(?:ok|okay|safe|alright|fine|bad idea|good idea|risky|a problem|combo|for me|as well|too)\b", re.I
 )
 _VAGUE = frozenset({"soon", "usually", "normally", "often", "long", "much", "happen", "happens", "after", "before"})
+# Conditions the notes cover: one named earlier stays in a follow-up that names none ("should he try talking
+# therapy first" after "my husband has ptsd").
+_CONDITION = re.compile(
+    r"\b(ptsd|post[- ]traumatic stress(?: disorder)?|ocd|obsessive[- ]compulsive(?: disorder)?|panic(?: disorder| attacks)?"
+    r"|social anxiety|generali[sz]ed anxiety|gad|pmdd|premenstrual dysphoric disorder|premature ejaculation"
+    r"|hot flushes|hot flashes|fibromyalgia|nerve pain|bulimia)\b",
+    re.I,
+)
+_TREATMENT_CHOICE = re.compile(
+    r"\b(?:therapy|treatment|treat|try|first|next|option|options|approved|recommended|suggested|best)\b", re.I
+)
+_HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
@@ -120,16 +132,19 @@ class Context:
     populations: frozenset[str]  # who the user asked about ("my dad is 70" → older)
     topic: str  # the latest user question without its drug names
     earlier_drugs: tuple[str, ...] = ()  # drugs of the user's turns before the latest one that named any, latest first
+    conditions: tuple[str, ...] = ()  # conditions the user named ("ptsd"), latest first
 
 
 def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary) -> Context:
     drugs: tuple[str, ...] = ()
     earlier: list[str] = []
+    conditions: list[str] = []
     topic = ""
     populations: set[str] = set()
     for msg in reversed(history):
         if msg["role"] != "user":
             continue
+        conditions.extend(c.lower() for c in _CONDITION.findall(msg["content"]) if c.lower() not in conditions)
         found = lexicon.mentions(msg["content"])
         if found and drugs:
             earlier.extend(m.generic for m in found if m.generic not in drugs and m.generic not in earlier)
@@ -153,7 +168,7 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
                 if found:
                     drugs = (found[0].generic,)
                     break
-    return Context(drugs, frozenset(populations), topic, tuple(earlier))
+    return Context(drugs, frozenset(populations), topic, tuple(earlier), tuple(conditions[:1]))
 
 
 def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary | None = None) -> str:
@@ -195,10 +210,14 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         # medicine's place; the patient's own medicine (one with its own note) and the topic stay.
         own_medicines = [d for d in ctx.drugs if _own_note(lexicon, d)] or list(ctx.drugs[:1])
         return f"{question.rstrip(' ?')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
+    if not _CONDITION.search(question) and (_TREATMENT_CHOICE.search(question) or _HAS_IT.search(question)):
+        extra.extend(c for c in ctx.conditions if c not in extra)  # "talking therapy first", "teenagers with it"
     if names_none and _BOTH.search(question) and ctx.earlier_drugs:
         extra.extend([*ctx.drugs, ctx.earlier_drugs[0]])  # "which of the two is easier to come off"
     elif (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
-        extra.extend(ctx.drugs)  # "is it more dangerous than the ssris": "it" is the medicine under discussion
+        extra.extend(ctx.drugs)
+        # "so what would be a better option for her" after tamoxifen, then prozac: the other medicine stays
+        extra.extend(d for d in ctx.earlier_drugs if not _own_note(lexicon, d) and d not in extra)  # "is it more dangerous than the ssris": "it" is the medicine under discussion
     if _THAT_TOPIC.search(question) and ctx.topic:
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion

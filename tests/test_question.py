@@ -369,6 +369,19 @@ def test_british_spellings_are_english_words() -> None:
         ),
         # "does that usually happen": the topic asked about before
         (["how common is low sodium on ssris"], "how soon after starting does that usually happen", "sodium"),
+        # a condition named before stays for a question on treatment choice, or one that says "with it"
+        (
+            ["my husband has ptsd and his gp offered sertraline"],
+            "should he try talking therapy before the tablets",
+            "ptsd",
+        ),
+        (["what medicine does nice suggest for ptsd"], "and for teenagers with it?", "ptsd"),
+        # the other medicine stays when the question names none ("a better option" than prozac, with tamoxifen)
+        (
+            ["my mum takes tamoxifen for breast cancer", "her gp mentioned putting her on prozac"],
+            "so what would be a better option for her",
+            "tamoxifen",
+        ),
     ],
 )
 def test_follow_ups_keep_the_other_medicine_and_the_topic(history: list[str], question: str, wanted: str) -> None:
@@ -381,3 +394,13 @@ def test_follow_ups_keep_the_other_medicine_and_the_topic(history: list[str], qu
 def test_a_second_question_starting_with_who_is_a_part_of_its_own(words) -> None:
     parts = analyse("what is this low sodium thing with ssris and who gets it most", words).parts
     assert parts == ("what is this low sodium thing with ssris", "who gets it most")
+
+
+def test_a_condition_is_not_carried_into_a_question_on_something_else() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "my doctor put me on fluvoxamine for ocd"},
+        {"role": "assistant", "content": "..."},
+    ]
+    out = rewrite("is it ok to keep drinking coffee", history, lexicon, vocabulary)
+    assert "fluvoxamine" in out and "ocd" not in out.lower(), out
