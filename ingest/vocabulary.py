@@ -22,6 +22,7 @@ _AGE = re.compile(
     r"\b(?:is|aged|age|turned|turning|of)\s+(\d{1,3})\b|\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo|y/o)\b(?:[\s-]*old)?"
 )
 OLDER_FROM, YOUNG_UNDER = 60, 18
+AGE_WORDING = {"older": "older adults", "young": "children and young people"}
 
 
 class VocabularyError(ValueError):
@@ -72,10 +73,11 @@ class Vocabulary:
                     populations.add(entry.population)
         for m in _AGE.finditer(norm):
             age = int(m.group(1) or m.group(2))
-            if OLDER_FROM <= age <= 120:
-                populations.add("older")
-            elif 0 < age < YOUNG_UNDER:
-                populations.add("young")
+            group = "older" if OLDER_FROM <= age <= 120 else "young" if 0 < age < YOUNG_UNDER else None
+            if group is not None:
+                populations.add(group)
+                if AGE_WORDING[group] not in terms:
+                    terms.append(AGE_WORDING[group])  # searched for as the sources say it
         return Expansion(" ".join(terms), frozenset(populations), tuple(phrases))
 
 

@@ -404,3 +404,9 @@ def test_a_condition_is_not_carried_into_a_question_on_something_else() -> None:
     ]
     out = rewrite("is it ok to keep drinking coffee", history, lexicon, vocabulary)
     assert "fluvoxamine" in out and "ocd" not in out.lower(), out
+
+
+def test_an_age_is_searched_for_as_the_sources_name_the_group(words) -> None:
+    q = analyse("can my 16 year old son take paxil for his depression", words)
+    assert "young" in q.populations
+    assert "children and young people" in q.search_text and "children and young people" in q.aspect_text
