@@ -31,6 +31,7 @@ PAIR_BONUS = 0.05  # a question on two drugs: the sentence speaks of both, by na
 RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
 POPULATION_BONUS = 0.06
+BRAND_BONUS = 0.1
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
@@ -178,6 +179,7 @@ class ExtractiveAnswerer:
         any_class = re.compile("|".join(p.pattern for p in class_of.values()), re.I) if class_of else None
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
+        brand = self._brand_asked(question)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             ci = index.chunk_row.get(passage.chunk_id)
@@ -207,6 +209,8 @@ class ExtractiveAnswerer:
                         score += KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
+                if brand is not None and brand.search(text):
+                    score += BRAND_BONUS  # "what is brisdelle": the sentence on that product, not the drug's profile
                 if query_drugs:
                     drugs = self.sentence_drugs(row) | {d for d, p in class_of.items() if p.search(text)}
                     if drugs & query_drugs:
@@ -221,6 +225,20 @@ class ExtractiveAnswerer:
                 out.append(Candidate(row, ci, rank, float(sim), score))
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _brand_asked(self, question: Question) -> re.Pattern[str] | None:
+        """For "what is <brand>": the brand name as written, when it names a product of a drug."""
+        if question.qtype != "definition":
+            return None
+        names, rest = [], question.text
+        for m in self.index.lexicon.mentions(question.text):
+            entry = self.index.lexicon.entries.get(m.generic)
+            if entry is not None and m.surface.lower() in {b.lower() for b in entry.brand_names()}:
+                names.append(re.escape(m.surface))
+            rest = rest.replace(m.surface, " ")
+        if content_terms(rest) - {"what", "whats"}:
+            return None  # only a bare "what is brisdelle"; "what is faverin used for" asks about the drug
+        return re.compile(r"\b(?:" + "|".join(names) + r")\b", re.I) if names else None
 
     def _class_patterns(self, question: Question) -> dict[str, re.Pattern[str]]:
         """Each named drug's class as it is written in the sources ("anticoagulants", "SSRIs")."""

@@ -155,3 +155,9 @@ def test_an_article_question_gets_the_sentences_around_the_authors_point(model_b
     answer = model_bot.ask("according to desmolysium how often do you take milnacipran")
     assert answer.kind == "answer", answer.text
     assert "twice daily" in answer.text
+
+
+def test_what_is_a_brand_is_answered_with_the_sentence_on_that_product(model_bot) -> None:
+    answer = model_bot.ask("what is brisdelle")
+    assert answer.kind == "answer", answer.text
+    assert "Brisdelle" in answer.text.split("\n\n")[0]
