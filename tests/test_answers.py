@@ -85,11 +85,12 @@ def test_a_part_the_sources_do_not_cover_is_named_and_the_other_part_answered(mo
 
 
 def test_a_class_level_answer_adds_what_the_same_note_says_of_the_drug_asked_about(model_bot) -> None:
-    history = [
-        {"role": "user", "content": "is prozac safe in pregnancy"},
-        {"role": "assistant", "content": "That is a decision to make with the prescriber."},
-    ]
-    answer = model_bot.ask("and when breastfeeding?", history=history)
+    answer = _ask_after(
+        model_bot,
+        "is prozac safe in pregnancy",
+        "That is a decision to make with the prescriber.",
+        "and when breastfeeding?",
+    )
     assert answer.kind == "answer", answer.text
     assert "Fluoxetine produced the largest share" in answer.text
     assert "pregnan" not in answer.standalone_question
@@ -106,11 +107,12 @@ def test_two_medicines_are_answered_with_the_sentence_on_both_of_their_classes(m
 
 def test_a_sentence_that_points_back_brings_what_it_points_to(model_bot) -> None:
     # "... with any of these medicines" leans on "SSRI labels also warn ...", which leans on the bleeding sentence.
-    history = [
-        {"role": "user", "content": "my mum had a stent put in and takes clopidogrel"},
-        {"role": "assistant", "content": "Clopidogrel is an antiplatelet medicine that helps stop blood clots."},
-    ]
-    answer = model_bot.ask("her gp wants to add citalopram, is that ok with it", history=history)
+    answer = _ask_after(
+        model_bot,
+        "my mum had a stent put in and takes clopidogrel",
+        "Clopidogrel is an antiplatelet medicine that helps stop blood clots.",
+        "her gp wants to add citalopram, is that ok with it",
+    )
     assert answer.kind == "answer", answer.text
     assert "SSRIs raise the odds of bleeding" in answer.text
     assert answer.text.index("SSRIs raise the odds") < answer.text.index("any of these medicines")
@@ -130,14 +132,12 @@ def test_under_a_class_level_lead_the_drug_asked_about_is_added_from_the_same_no
 
 
 def test_a_follow_up_on_how_long_a_drug_stays_finds_that_drugs_half_life(model_bot) -> None:
-    history = [
-        {"role": "user", "content": "is seroxat the one with the bad withdrawal"},
-        {
-            "role": "assistant",
-            "content": "Paroxetine has the highest risk of discontinuation symptoms among the SSRIs.",
-        },
-    ]
-    answer = model_bot.ask("so how long before it clears out of you", history=history)
+    answer = _ask_after(
+        model_bot,
+        "is seroxat the one with the bad withdrawal",
+        "Paroxetine has the highest risk of discontinuation symptoms among the SSRIs.",
+        "so how long before it clears out of you",
+    )
     assert answer.kind == "answer", answer.text
     assert "The half-life of paroxetine is roughly 21 hours" in answer.text.split("\n\n")[0]
 
@@ -161,3 +161,8 @@ def test_what_is_a_brand_is_answered_with_the_sentence_on_that_product(model_bot
     answer = model_bot.ask("what is brisdelle")
     assert answer.kind == "answer", answer.text
     assert "sold in the US as Brisdelle" in answer.text  # the drug's profile alone does not say what Brisdelle is
+
+
+def _ask_after(bot, user: str, assistant: str, question: str):  # noqa: ANN001, ANN202
+    """A follow-up asked after one exchange."""
+    return bot.ask(question, history=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}])

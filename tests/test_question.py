@@ -57,6 +57,16 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("which ssri has the worst withdrawal", "ranking"),
         ("is zoloft better than lexapro", "comparison"),
         ("is the chemical imbalance a myth", "truth"),
+        ("when did the black box warning get extended to young adults", "year"),
+        ("4 days into sertraline and i feel sick, does it go away", "duration"),
+        ("what does the FINISH thing stand for with withdrawal", "definition"),
+        ("which ssri showed up the most in breastfed babies", "ranking"),
+        ("what does coming off paxil feel like", "signs"),
+        ("what signs should i look for in my baby", "signs"),
+        ("what can help my boyfriend with erection problems on sertraline", "remedy"),
+        ("my dad keeps forgetting his citalopram, any tips", "remedy"),
+        # "missing a dose" or "a dose or two" asks about the missed dose, not how much to take
+        ("can you get them just from missing a dose or two", "other"),
     ],
 )
 def test_question_types(words, text: str, qtype: str) -> None:
@@ -302,6 +312,8 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
         ("is mirtazapine good for sleep", "can you take it together with effexor", "mirtazapine", "sleep"),
         # "whats X" has no topic besides X to carry
         ("whats mirtazapine", "which one is best for sleep", "sleep", "whats"),
+        # a condition named before is not carried into a question on something else
+        ("my doctor put me on fluvoxamine for ocd", "is it ok to keep drinking coffee", "fluvoxamine", "ocd"),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
@@ -324,31 +336,6 @@ def test_which_of_the_two_carries_both_medicines_of_the_conversation() -> None:
     assert "paroxetine" in out and "fluoxetine" in out, out
     words = corpus_words(TEXTS, lexicon, vocabulary)
     assert analyse(out, words).qtype == "comparison"
-
-
-@pytest.mark.parametrize(
-    ("text", "qtype"),
-    [("can you get them just from missing a dose or two", "other"), ("what dose of zoloft is normal", "dose")],
-)
-def test_a_missed_dose_is_not_a_question_of_how_much(words, text: str, qtype: str) -> None:
-    assert analyse(text, words).qtype == qtype
-
-
-@pytest.mark.parametrize(
-    ("text", "qtype"),
-    [
-        ("when did the black box warning get extended to young adults", "year"),
-        ("4 days into sertraline and i feel sick, does it go away", "duration"),
-        ("what does the FINISH thing stand for with withdrawal", "definition"),
-        ("which ssri showed up the most in breastfed babies", "ranking"),
-        ("what does coming off paxil feel like", "signs"),
-        ("what signs should i look for in my baby", "signs"),
-        ("what can help my boyfriend with erection problems on sertraline", "remedy"),
-        ("my dad keeps forgetting his citalopram, any tips", "remedy"),
-    ],
-)
-def test_more_question_types(words, text: str, qtype: str) -> None:
-    assert analyse(text, words).qtype == qtype
 
 
 def test_british_spellings_are_english_words() -> None:
@@ -394,16 +381,6 @@ def test_follow_ups_keep_the_other_medicine_and_the_topic(history: list[str], qu
 def test_a_second_question_starting_with_who_is_a_part_of_its_own(words) -> None:
     parts = analyse("what is this low sodium thing with ssris and who gets it most", words).parts
     assert parts == ("what is this low sodium thing with ssris", "who gets it most")
-
-
-def test_a_condition_is_not_carried_into_a_question_on_something_else() -> None:
-    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
-    history = [
-        {"role": "user", "content": "my doctor put me on fluvoxamine for ocd"},
-        {"role": "assistant", "content": "..."},
-    ]
-    out = rewrite("is it ok to keep drinking coffee", history, lexicon, vocabulary)
-    assert "fluvoxamine" in out and "ocd" not in out.lower(), out
 
 
 def test_an_age_is_searched_for_as_the_sources_name_the_group(words) -> None:
