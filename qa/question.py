@@ -407,7 +407,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     missing_words: set[str] = set()
     question = _last_question(text)
     offset = text.rfind(question)
-    markup = [(t.start(), t.end()) for t in re.finditer(r"<[^<>]{0,200}>", text)]  # tags are not words of the question
+    # Tags, and what a script or style element holds, are not words of the question.
+    markup = [
+        (t.start(), t.end())
+        for t in re.finditer(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>|<[^<>]{0,200}>", text, re.I | re.S)
+    ]
     judged: set[str] = set()
     topics: list[tuple[int, float, str, str]] = []  # (corpus chunks using it, English frequency, word, phrase)
     absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")

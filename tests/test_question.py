@@ -91,6 +91,8 @@ def test_names_the_sources_never_use_are_unknown(words, text: str) -> None:
         "what does the tellmi psychiatry blog say about receptors",
         "do brain zaps after stopping mean something",
         '<img src=x onerror="x=1"><script>x=2</script> What is the half-life of Prozac?',
+        '<img src=x onerror="window.__xss_q=1"><script>window.__xss_q=2</script> What is the half-life of Prozac?',
+        "<script>alert(document.cookie)</script> what is the half life of zoloft",
     ],
 )
 def test_ordinary_patient_words_are_not_mistaken_for_missing_topics(words, text: str) -> None:
