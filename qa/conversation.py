@@ -215,11 +215,9 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
     if names_none and _BOTH.search(question) and ctx.earlier_drugs:
         extra.extend([*ctx.drugs, ctx.earlier_drugs[0]])  # "which of the two is easier to come off"
     elif (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
-        extra.extend(ctx.drugs)
+        extra.extend(ctx.drugs)  # "is it more dangerous than the ssris": "it" is the medicine under discussion
         # "so what would be a better option for her" after tamoxifen, then prozac: the other medicine stays
-        extra.extend(
-            d for d in ctx.earlier_drugs if not _own_note(lexicon, d) and d not in extra
-        )  # "is it more dangerous than the ssris": "it" is the medicine under discussion
+        extra.extend(d for d in ctx.earlier_drugs if not _own_note(lexicon, d) and d not in extra)
     if _THAT_TOPIC.search(question) and ctx.topic:
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
