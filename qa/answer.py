@@ -176,7 +176,6 @@ class ExtractiveAnswerer:
         # Two medicines together: a sentence on either one's class ("SSRIs with anticoagulants") speaks of it,
         # and one that speaks of both answers best.
         class_of = self._class_patterns(question) if len(query_drugs) >= 2 else {}
-        any_class = re.compile("|".join(p.pattern for p in class_of.values()), re.I) if class_of else None
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         brand = self._brand_asked(question)
@@ -217,9 +216,8 @@ class ExtractiveAnswerer:
                         score += DRUG_MATCH_BONUS
                         if len(drugs & query_drugs) >= 2:
                             score += PAIR_BONUS
-                        elif any_class is not None and any_class.search(text):
+                        elif any(p.search(text) for p in class_of.values()):
                             score += CLASS_MATCH_BONUS  # "tramadol ... among the opioids linked to ..."
-
                     elif drugs:
                         score -= DRUG_MISMATCH_PENALTY
                 out.append(Candidate(row, ci, rank, float(sim), score))
@@ -357,27 +355,28 @@ class ExtractiveAnswerer:
         chunk = self.index.chunks[ci]
         if chunk.source_kind == "reference":
             return rows
+        before, after = self.neighbours(lead)
         out = list(rows)
-        for other in self.neighbours(lead):
-            if other is None or other in out:
-                continue
-            a, b = sorted((lead, other), key=lambda r: int(self.index.sentence_rows[r][1]))
-            between = chunk.text[
-                int(self.index.sentence_rows[a][2]) - chunk.start : int(self.index.sentence_rows[b][1]) - chunk.start
-            ]
-            if "\n" not in between:
-                out.append(other)
+        if before is not None and before not in out and self._same_line(before, lead):
+            out.append(before)
+        if after is not None and after not in out and self._same_line(lead, after):
+            out.append(after)
         return out
 
     def _story_goes_on(self, row: int, after: int) -> bool:
         """An article's anecdote told over several sentences: the next one, on the same line, starts
         with "She ...", "It ...", "This ..." and says what happened."""
-        ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
-        chunk = self.index.chunks[ci]
+        chunk = self.index.chunks[int(self.index.sentence_rows[row][0])]
         if chunk.source_kind == "reference" or not _ANAPHOR.match(self.index.sentence_text(after)):
             return False
+        return self._same_line(row, after)
+
+    def _same_line(self, first: int, second: int) -> bool:
+        """Two sentences of one chunk, in reading order, with no line break between them (one paragraph)."""
+        chunk = self.index.chunks[int(self.index.sentence_rows[first][0])]
         between = chunk.text[
-            int(self.index.sentence_rows[row][2]) - chunk.start : int(self.index.sentence_rows[after][1]) - chunk.start
+            int(self.index.sentence_rows[first][2]) - chunk.start : int(self.index.sentence_rows[second][1])
+            - chunk.start
         ]
         return "\n" not in between
 

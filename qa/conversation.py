@@ -10,7 +10,7 @@ from typing import Any
 from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS as _STOP
 from ingest.vocabulary import Vocabulary
-from qa.question import GENERIC
+from qa.question import COMBINED, GENERIC
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
@@ -48,7 +48,6 @@ _THAT_TOPIC = re.compile(
 )
 # "which of the two", "both of them": the medicines of the last turns together, not only the latest one.
 _BOTH = re.compile(r"\b(?:of the two|the two of them|both|either|between them|between the two)\b", re.I)
-_COMBINING = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside)\b", re.I)  # "it together with effexor"
 # Asking whether something is all right for the patient: "a bad idea for me", "is that combo ok".
 _VERDICT = re.compile(
     r"\b(?:ok|okay|safe|alright|fine|bad idea|good idea|risky|a problem|combo|for me|as well|too)\b", re.I
@@ -194,7 +193,7 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         own_drugs
         and ctx.topic
         and (points_back or _FOLLOW_UP_START.search(question))
-        and not _COMBINING.search(question)
+        and not COMBINED.search(question)  # "it together with effexor" combines, it does not swap
         and all(_own_note(lexicon, m.generic) for m in own_drugs)
         and (
             ctx.drugs

@@ -43,7 +43,8 @@ GENERIC = frozenset(
     curious confused anyone someone somebody people person guy guys lady man woman men women husband wife partner
     boyfriend girlfriend friend friends brother sister aunt uncle cousin grandpa granny nana nan mate colleague boss kid
     kids baby son sons daughter daughters dad daddy mum mummy mom mommy mother father parent parents grandma grandad
-    grandmother grandfather family fiance fiancee gf bf hubby missus else apart till until doctor doctors gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
+    grandmother grandfather family fiance fiancee gf bf hubby missus else apart till until
+    doctor doctors gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
     medication medications medicine medicines meds drug drugs thing things stuff something anything nothing lot lots
     bit little day days week weeks month months year years time times today tonight morning night long old new
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
@@ -131,13 +132,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ),
     (
         "dose",
-        # "missing a dose" or "a dose or two" asks about the missed dose, not about how much to take
-        re.compile(
-            r"\b(?<!miss )(?<!missed )(?<!missing )(?<!skip )(?<!skipped )(?<!skipping )(?<!forgot )(?<!forgot a )"
-            r"(?<!miss a )(?<!missed a )(?<!missing a )(?<!skipped a )(?<!skip a )(?<!missing my )(?<!missed my )"
-            r"(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b",
-            re.I,
-        ),
+        re.compile(r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b", re.I),
     ),
     ("truth", re.compile(r"\b(true|myth|really|actually|proven|evidence|a lie|real thing|scam|debunked)\b", re.I)),
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
@@ -149,7 +144,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ),
 ]
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
-_COMBINED = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*)\b", re.I)
+COMBINED = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*)\b", re.I)
 _COMPARATIVE = re.compile(
     r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder|easier|harder|gentler|kinder)\b",
     re.I,
@@ -348,7 +343,14 @@ def typo_of_everyday(word: str) -> bool:
     return any(is_everyday(e) for e in edits if e != word)
 
 
+# "missing a dose", "skipped my doses": the missed dose is the subject, not how much to take.
+_MISSED_DOSE = re.compile(
+    r"\b(?:miss|missed|missing|skip|skipped|skipping|forgot|forgotten)(?:\s+(?:a|my|the))?\s+doses?\b", re.I
+)
+
+
 def question_type(text: str) -> QuestionType:
+    text = _MISSED_DOSE.sub("missed", text)
     for name, pattern in _QTYPES:
         if pattern.search(text):
             return name
@@ -484,7 +486,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_articles = bool(_ARTICLE_WORDS.search(text))
     half_covered = (
         ()
-        if unknown and len(drugs) <= 1 and _COMBINED.search(question)  # "xanax and lexapro together": one question
+        if unknown and len(drugs) <= 1 and COMBINED.search(question)  # "xanax and lexapro together": one question
         else _uncovered_parts(question, missing_words, corpus)
     )
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
