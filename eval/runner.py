@@ -73,6 +73,7 @@ class ConcatAnswerer:
         book: Any,
         author_of: dict[str, str],
         aspect_vector: Any = None,
+        said: str = "",
     ) -> Any:
         from qa.answer import Draft
 

@@ -22,6 +22,9 @@ _AGE = re.compile(
     r"\b(?:is|aged|age|turned|turning|of)\s+(\d{1,3})\b|\b(\d{1,3})\s*(?:-\s*)?(?:years?|yrs?|yo|y/o)\b(?:[\s-]*old)?"
 )
 OLDER_FROM, YOUNG_UNDER = 60, 18
+# Words patients put inside a phrase without changing it: "cant even cry" is "cant cry".
+_FILLER = r"(?:even|really|just|literally|actually|totally|properly|ever|still)"
+_PEOPLE = ("older", "young")  # populations that are who a question is about, never what
 AGE_WORDING = {"older": "older adults", "young": "children and young people"}
 
 
@@ -41,6 +44,7 @@ class Expansion:
     terms: str  # source wording to add to the query
     populations: frozenset[str]
     phrases: tuple[str, ...]  # the patient phrases found
+    subjects: tuple[str, ...] = ()  # those that say what is asked about, not only who ("my nan")
 
 
 class Vocabulary:
@@ -52,7 +56,7 @@ class Vocabulary:
             for phrase in entry.say:
                 key = _norm(phrase)
                 self._entry_of[key] = entry
-                patterns.append(re.escape(key).replace(r"\ ", r"\s+"))
+                patterns.append(re.escape(key).replace(r"\ ", rf"\s+(?:{_FILLER}\s+)?"))
         patterns.sort(key=len, reverse=True)
         self._pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")\b") if patterns else None
 
@@ -61,12 +65,16 @@ class Vocabulary:
         terms: list[str] = []
         populations: set[str] = set()
         phrases: list[str] = []
+        subjects: list[str] = []
         if self._pattern is not None:
             for m in self._pattern.finditer(norm):
-                entry = self._entry_of.get(re.sub(r"\s+", " ", m.group(0)))
+                found = re.sub(r"\s+", " ", m.group(0))
+                entry = self._entry_of.get(found) or self._entry_of.get(re.sub(rf" {_FILLER}(?= )", "", found))
                 if entry is None:
                     continue
                 phrases.append(m.group(0))
+                if entry.population not in _PEOPLE:
+                    subjects.append(m.group(0))
                 if entry.means and entry.means not in terms:
                     terms.append(entry.means)
                 if entry.population:
@@ -78,7 +86,7 @@ class Vocabulary:
                 populations.add(group)
                 if AGE_WORDING[group] not in terms:
                     terms.append(AGE_WORDING[group])  # searched for as the sources say it
-        return Expansion(" ".join(terms), frozenset(populations), tuple(phrases))
+        return Expansion(" ".join(terms), frozenset(populations), tuple(phrases), tuple(subjects))
 
 
 def _norm(text: str) -> str:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -38,6 +38,7 @@ DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 SECOND_SIDE_MARGIN = 0.3
 SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
+REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last answer already quoted
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
 
 _ANAPHOR = re.compile(
@@ -205,7 +206,7 @@ class ExtractiveAnswerer:
                 if kind_pattern is not None and kind_pattern.search(text):
                     score += KIND_WANTED_BONUS
                     if question.qtype == "ranking" and self.sentence_drugs(row) and not query_drugs:
-                        score += KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
+                        score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
                 if brand is not None and brand.search(text):
@@ -392,10 +393,20 @@ class ExtractiveAnswerer:
         *,
         avoid: frozenset[int] = frozenset(),
         limit: int | None = None,
+        said: str = "",
     ) -> Draft:
         """The answer to one question (or one part of one): `avoid` holds sentences already quoted for
-        another part, `limit` caps the sentences quoted."""
+        another part, `limit` caps the sentences quoted, `said` is the conversation's last answer (a
+        follow-up asks for something beyond it)."""
         candidates = [c for c in self.candidates(question, vector, passages, aspect_vector) if c.row not in avoid]
+        if said:
+            candidates = sorted(
+                (
+                    replace(c, score=c.score - REPEAT_PENALTY) if self.index.sentence_text(c.row) in said else c
+                    for c in candidates
+                ),
+                key=lambda c: -c.score,
+            )
         best_similarity = max((c.similarity for c in candidates), default=0.0)
         missing = " or ".join((question.unknown_names or question.uncovered)[:2])
         # A decline names what the question is about: a name the sources lack, else its specific word.

@@ -326,7 +326,8 @@ class Chatbot:
             passages = self._search(served, question, vector, aspect, self.settings.retrieval.k, timings)
             timings.retrieve_ms = (time.perf_counter() - t0) * 1000
             t1 = time.perf_counter()
-            draft = served.answerer.compose(question, vector, passages, book, served.author_of, aspect)
+            said = next((m["content"] for m in reversed(turns) if m["role"] == "assistant"), "")
+            draft = served.answerer.compose(question, vector, passages, book, served.author_of, aspect, said=said)
         if draft.kind == "answer" and self.generator is not None and generate:
             generated = self.generator.answer(standalone, passages, served.index, CitationBook(served.index), draft)
             if generated is not None:

@@ -10,7 +10,7 @@ from typing import Any
 from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS as _STOP
 from ingest.vocabulary import Vocabulary
-from qa.question import COMBINED, GENERIC
+from qa.question import COMBINED, GENERIC, is_everyday
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
@@ -64,6 +64,8 @@ _CONDITION = re.compile(
 _TREATMENT_CHOICE = re.compile(
     r"\b(?:therapy|treatment|treat|try|first|next|option|options|approved|recommended|suggested|best)\b", re.I
 )
+# "how long does that go on for", "how common is that": what was asked about before, not the medicine.
+_THAT_EVENT = re.compile(r"\b(?:that|this)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med))", re.I)
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
@@ -237,6 +239,17 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         extra.append(ctx.topic)
     if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
         extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug
+    elif (
+        ctx.topic
+        and ctx.topic not in extra
+        and not own_drugs
+        and (_THAT_EVENT.search(question) or (_HAS_IT.search(question) and not ctx.conditions))
+        and not own.subjects
+        and all(is_everyday(w) for w in content)
+    ):
+        extra.append(
+            ctx.topic
+        )  # "how common is that tho": a question with no subject of its own asks about the last one
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL

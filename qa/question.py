@@ -75,6 +75,10 @@ _SOURCE_NAMING = re.compile(
     r"(?:author|authors|article|articles|blog|blogger|writer|post|guy)(?:'s)?\b|\bdesmolysium\b|\btellmi\s*psychiatry\b|\btellmipsychiatry\b|\btellmi\b",
     re.I,
 )
+_RANKS = re.compile(
+    r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b",
+    re.I,
+)
 _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "comparison",
@@ -83,13 +87,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    (
-        "ranking",
-        re.compile(
-            r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b",
-            re.I,
-        ),
-    ),
+    ("ranking", _RANKS),
     (  # what it is like, or what to look out for: a list of symptoms or signs answers
         "signs",
         re.compile(
@@ -324,7 +322,22 @@ def _verb_like(word: str) -> bool:
 
 
 def is_everyday(word: str) -> bool:
-    return _zipf(word) >= COMMON_ZIPF
+    """A common English word, or a form of one ("messed" of "mess", "wrecking" of "wreck")."""
+    return _zipf(word) >= COMMON_ZIPF or any(_zipf(base) >= COMMON_ZIPF for base in _base_forms(word))
+
+
+def _base_forms(word: str) -> list[str]:
+    """What an inflected word may be a form of: 'messed' → 'mess', 'hoped' → 'hope', 'stopped' → 'stop'."""
+    out = []
+    for suffix in ("ed", "ing", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            out.append(base)
+            if suffix in ("ed", "ing"):
+                out.append(base + "e")
+                if len(base) >= 4 and base[-1] == base[-2]:
+                    out.append(base[:-1])
+    return out
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -379,6 +392,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     qtype = question_type(text)
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
         qtype = "comparison"  # "which stays in your body longer, prozac or zoloft"
+    elif qtype == "comparison" and len(drugs) < 2 and _RANKS.search(text):
+        qtype = "ranking"  # "which one is least likely to do that": one to pick among many, not two compared
     if (
         len(drugs) >= 2 and qtype != "comparison" and "interaction" not in terms
     ):  # two drugs in one question: how they combine
@@ -487,7 +502,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     half_covered = (
         ()
         if unknown and len(drugs) <= 1 and COMBINED.search(question)  # "xanax and lexapro together": one question
-        else _uncovered_parts(question, missing_words, corpus)
+        else _uncovered_parts(question, missing_words, {w for w, _ in absent_everyday}, corpus)
     )
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     return Question(
@@ -518,9 +533,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     )
 
 
-def _uncovered_parts(question: str, missing: set[str], corpus: CorpusWords) -> tuple[str, ...]:
+def _uncovered_parts(question: str, missing: set[str], absent: set[str], corpus: CorpusWords) -> tuple[str, ...]:
     """'does paxil cause tinnitus or a dry mouth' → ('tinnitus',): a coordinated part whose every key
-    word is missing from the corpus, next to a part the corpus does cover."""
+    word is missing from the corpus (an everyday word the corpus never uses, like 'stones', goes with
+    a missing one), next to a part the corpus does cover."""
     if not missing:
         return ()
     segments = [s for s in re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*", question) if s.strip()]
@@ -539,10 +555,10 @@ def _uncovered_parts(question: str, missing: set[str], corpus: CorpusWords) -> t
         if i < len(segments) - 1:
             tail = []
             for w in reversed(key):
-                if w not in missing:
+                if w not in missing and w not in absent:
                     break
                 tail.insert(0, w)
-        if tail and all(w in missing for w in tail):
+        if tail and all(w in missing or w in absent for w in tail) and any(w in missing for w in tail):
             out.append(" ".join(tail))
             if len(tail) < len(key) or any(corpus.lexicon.generic(w) for w in seg_words):
                 covered = True

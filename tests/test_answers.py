@@ -166,3 +166,17 @@ def test_what_is_a_brand_is_answered_with_the_sentence_on_that_product(model_bot
 def _ask_after(bot, user: str, assistant: str, question: str):  # noqa: ANN001, ANN202
     """A follow-up asked after one exchange."""
     return bot.ask(question, history=[{"role": "user", "content": user}, {"role": "assistant", "content": assistant}])
+
+
+def test_a_follow_up_is_not_answered_with_the_sentence_just_given(model_bot) -> None:
+    said = (
+        "Fluoxetine is the first-choice antidepressant for children and young people with moderate to severe "
+        "depression, according to NICE guideline NG134. [1]"
+    )
+    history = [
+        {"role": "user", "content": "my daughter is 16 and has depression, the gp says its moderate to severe"},
+        {"role": "assistant", "content": said},
+    ]
+    answer = model_bot.ask("what if that doesnt work for her, what do they try next", history=history)
+    assert answer.kind == "answer"
+    assert not answer.text.startswith(said.split(",")[0]), answer.text

@@ -67,6 +67,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("my dad keeps forgetting his citalopram, any tips", "remedy"),
         # "missing a dose" or "a dose or two" asks about the missed dose, not how much to take
         ("can you get them just from missing a dose or two", "other"),
+        # "which one is least likely" with one medicine or none picks among many: a ranking, not a comparison
+        ("so which one is least likely to do that", "ranking"),
+        ("which is safer, prozac or zoloft", "comparison"),
     ],
 )
 def test_question_types(words, text: str, qtype: str) -> None:
@@ -107,6 +110,7 @@ def test_ordinary_patient_words_are_not_mistaken_for_missing_topics(words, text:
         "can my 16 year old son take paxil for his depression",  # family words are people, not topics
         "my sex drive has completly gone since i started lexapro, is that normal??",  # a misspelt everyday word
         "what did the desmolysium writer say about his friend with long covid",  # "longCOVID" in the article
+        "did lexapro mess with his sex drive, it messed with mine",  # a form of an everyday word ("mess")
     ],
 )
 def test_family_words_and_misspelt_everyday_words_are_not_missing_topics(text: str) -> None:
@@ -144,6 +148,16 @@ def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
     q = analyse("does sertraline interact with grapefruit and with warfarin", words)
     assert q.uncovered_parts == ("grapefruit",)
     assert analyse("can i eat grapefruit on zoloft", words).uncovered_parts == ()  # nothing else to answer
+    # an everyday word the sources never use goes with the missing word beside it
+    assert analyse("can paxil cause kidney stones or a dry mouth", words).uncovered_parts == ("kidney stones",)
+
+
+def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert vocabulary.expand("i cant even cry at sad films").phrases == ("cant even cry",)
+    assert "blunting" in vocabulary.expand("i cant even cry at sad films").terms
+    assert vocabulary.expand("i have only just started").phrases == ("only just started",)  # a phrase's own word
+    assert vocabulary.expand("my nan").subjects == ()  # who, not what
 
 
 def test_multi_part_questions_are_split(words) -> None:
@@ -316,6 +330,11 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
         ("whats mirtazapine", "which one is best for sleep", "sleep", "whats"),
         # a condition named before is not carried into a question on something else
         ("my doctor put me on fluvoxamine for ocd", "is it ok to keep drinking coffee", "fluvoxamine", "ocd"),
+        # "that" with no subject of its own is what was asked about before, beside the medicine
+        ("can the sexual problems carry on even after you stop lexapro", "how common is that tho", "sexual", ""),
+        ("who gets low sodium from ssris", "how would they even find out if my nan has it", "low sodium", ""),
+        # ... but a question with a subject of its own does not take the old one
+        ("does paroxetine cause weight gain", "is that ok in pregnancy", "paroxetine", "weight"),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
