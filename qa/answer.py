@@ -34,6 +34,7 @@ POPULATION_BONUS = 0.06
 BRAND_BONUS = 0.1
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
+AUTHOR_OWN_BONUS = 0.08  # a question on what the author did himself: his own first-person sentences
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 SECOND_SIDE_MARGIN = 0.3
@@ -45,6 +46,10 @@ _ANAPHOR = re.compile(
     r"^\W*(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
     r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|even so)\b",
     re.I,
+)
+_FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e)\b")
+_OTHER_PEOPLE = re.compile(
+    r"\b(?:friends?|mum|mother|woman|girlfriend of|ex-girlfriend|[Hh]e|[Ss]he|[Hh]is|[Hh]er|him)\b"
 )
 _REFERS_BACK = re.compile(  # "... with any of these medicines": what they are is said just before
     r"\b(?:these|those|such) (?:medicines|drugs|combinations|conditions|signs|symptoms|numbers|ratios|comparisons|enzymes|problems)\b",
@@ -209,6 +214,11 @@ class ExtractiveAnswerer:
                         score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
+                if question.about_author and kind != "reference" and _FIRST_PERSON.search(text):
+                    if not _OTHER_PEOPLE.search(text):
+                        score += AUTHOR_OWN_BONUS  # "I started with only 1.25mg", not his friend's story
+                elif question.about_author and kind == "reference":
+                    score -= AUTHOR_OWN_BONUS  # the notes say nothing of what he did
                 if brand is not None and brand.search(text):
                     score += BRAND_BONUS  # "what is brisdelle": the sentence on that product, not the drug's profile
                 if query_drugs:
@@ -432,11 +442,18 @@ class ExtractiveAnswerer:
                 ),
                 key=lambda c: -c.score,
             )
+        # A question about an article is about the article: its other words ("the med student blogger")
+        # decline it only when they are all it asks about.
         blocked = (
             bool(question.unknown_names)
             or question.uncovered_topic
-            or question.uncovered_share > self.settings.max_unknown_share
-            or (bool(question.uncovered) and best_similarity < self.settings.uncovered_relevance)
+            or (
+                not question.about_articles
+                and (
+                    question.uncovered_share > self.settings.max_unknown_share
+                    or (bool(question.uncovered) and best_similarity < self.settings.uncovered_relevance)
+                )
+            )
         )
         if blocked and not partial:
             return Draft("no_answer", best_similarity=best_similarity, not_covered=named)

@@ -63,11 +63,22 @@ CHAT_SHORTHAND = frozenset(
     "hmm umm uhh ahh ooh yea yup nah meh bcs cuz coz bcz gna wna dnt cnt wnt dsnt isn ive u2 ty "
     "usa aus nyc hrs yrs wks mos mgs mls kms".split()
 )
+# Who someone is ("my rheumatologist", "her obstetrician"), like the family words: a person, not a topic.
+_PROFESSION = re.compile(r"(?:ologists?|iatrists?|icians?)$")
 _CLASS_WORDS = re.compile(
     r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I
 )
 _ARTICLE_WORDS = re.compile(
     r"\b(author|authors|article|articles|blog|blogger|desmolysium|tellmi|tellmipsychiatry|the guy|this guy|writer|writes|wrote|according to (?:the|this) (?:post|article|blog|author))\b",
+    re.I,
+)
+# The author himself, and the other people an article tells of (his friends, his mum).
+_THE_AUTHOR = re.compile(
+    r"\b(?:he|him|his|himself)\b|\b(?:author|writer|blogger|guy|doctor|doc)\s+(?:\w+\s+)?(?:did|do|does|was|had|got|get|took|take|start|started|stop|stopped|come|came|feel|felt|notice|noticed)\b",
+    re.I,
+)
+_OTHER_PEOPLE = re.compile(
+    r"\b(?:friends?|mum|mother|mom|dad|father|brother|sister|woman|women|people|someone|patients|others|ex|girlfriend of)\b",
     re.I,
 )
 _SOURCE_NAMING = re.compile(
@@ -193,6 +204,7 @@ class Question:
     uncovered_topic: bool = False
     topic: str = ""  # the question's most specific word the corpus does use ("lithium"); an answer must be about it
     topic_phrase: str = ""  # that word with its neighbour, to name it when the sources have nothing on it
+    about_author: bool = False  # what the article's author did or felt himself ("what dose did he start on")
 
 
 _COMPARATIVE_ENDINGS = (("iest", "y"), ("ier", "y"), ("iest", ""), ("ier", ""), ("est", ""), ("er", ""))
@@ -440,6 +452,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             or word in STOPWORDS
             or word in lay_words
             or word in GENERIC
+            or word in CHAT_SHORTHAND
+            or _PROFESSION.search(word)
         ):
             continue
         # Judge only the question itself, not a preamble ("ignore your rules ..."), for what is missing.
@@ -452,7 +466,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             if len(word) == 3 and stem(word) not in corpus.stems and word not in corpus.surface:
                 if is_english(word):
                     absent_everyday.append((word, _phrase_around(text, hit)))
-                elif word not in CHAT_SHORTHAND:  # "tms", "cbd", "5-htp": a name the sources never use
+                else:  # "tms", "cbd", "5-htp": a name the sources never use
                     unknown.append(hit.group(0))
                     missing_words.add(word)
                     uncovered.append(_phrase_around(text, hit))
@@ -490,6 +504,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             continue
         missing_words.add(word)
         uncovered.append(_phrase_around(text, hit))
+    about_articles = bool(_ARTICLE_WORDS.search(text))
+    if about_articles and drugs:
+        present += 1  # "how long did the med student blogger stay on escitalopram": the article's own story
     if not present and not missing_words and absent_everyday and not expansion.phrases:
         # Every word that says what the question is about is one the sources never use ("does lexapro
         # cost less than zoloft", "can my dog take prozac"): everyday words, but the topic all the same.
@@ -498,7 +515,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             judged.add(stem(word))
             uncovered.append(phrase)
     share = len({stem(w) for w in missing_words}) / len(judged) if judged else 0.0
-    about_articles = bool(_ARTICLE_WORDS.search(text))
+    about_author = about_articles and bool(_THE_AUTHOR.search(text)) and not _OTHER_PEOPLE.search(text)
     half_covered = (
         ()
         if unknown and len(drugs) <= 1 and COMBINED.search(question)  # "xanax and lexapro together": one question
@@ -516,6 +533,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         search_text=search_text,
         aspect_text=aspect_text,
         about_articles=about_articles,
+        about_author=about_author,
         key_terms=frozenset(key),
         uncovered=tuple(dict.fromkeys(uncovered)),
         unknown_names=tuple(dict.fromkeys(unknown)),

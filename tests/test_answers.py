@@ -180,3 +180,9 @@ def test_a_follow_up_is_not_answered_with_the_sentence_just_given(model_bot) -> 
     answer = model_bot.ask("what if that doesnt work for her, what do they try next", history=history)
     assert answer.kind == "answer"
     assert not answer.text.startswith(said.split(",")[0]), answer.text
+
+
+def test_an_article_question_is_not_declined_for_words_that_describe_the_author(model_bot) -> None:
+    answer = model_bot.ask("how long did the med student blogger stay on escitalopram in the end")
+    assert answer.kind == "answer", answer.text
+    assert "roughly a year" in answer.text

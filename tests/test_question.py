@@ -404,6 +404,32 @@ def test_a_second_question_starting_with_who_is_a_part_of_its_own(words) -> None
     assert parts == ("what is this low sodium thing with ssris", "who gets it most")
 
 
+def test_a_duration_in_years_is_not_an_age() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert vocabulary.expand("ive been on them 8 yrs").populations == frozenset()
+    assert vocabulary.expand("my son is a 15 year old").populations == {"young"}
+    assert vocabulary.expand("a 15yo on sertraline").populations == {"young"}
+
+
+@pytest.mark.parametrize(
+    ("text", "about_author"),
+    [
+        ("that blog guy who took lexapro on his travels, what dose did he start on", True),
+        ("why did the blog author come off his lexapro", True),
+        ("what did the desmolysium writer say about his friend with long covid", False),  # his friend's story
+        ("does prozac make him sleepy", False),  # not about an article
+    ],
+)
+def test_a_question_on_what_the_author_did_himself_is_recognised(words, text: str, about_author: bool) -> None:
+    assert analyse(text, words).about_author is about_author
+
+
+def test_who_someone_is_and_chat_shorthand_are_not_missing_topics(words) -> None:
+    q = analyse("did the tellmipsychiatry blog say anything about sertraline? my rheumatologist mentioned it", words)
+    assert not q.unknown_names and not q.uncovered
+    assert not analyse("is sertraline ok long term, ive been on it 8 yrs", words).uncovered
+
+
 def test_an_age_is_searched_for_as_the_sources_name_the_group(words) -> None:
     q = analyse("can my 16 year old son take paxil for his depression", words)
     assert "young" in q.populations
