@@ -37,6 +37,9 @@ class Entry(BaseModel):
     say: list[str] = Field(min_length=1, description="Phrases patients use (matched as whole words, case-insensitive).")
     means: str = Field("", description="Source wording added to the question for retrieval and sentence choice.")
     population: Population | None = Field(None, description="The group of people the phrase is about, if any.")
+    frame: bool = Field(
+        False, description="The phrase says what kind of thing is asked ('a side effect?'), not what it is about."
+    )
 
 
 @dataclass(frozen=True)
@@ -73,7 +76,7 @@ class Vocabulary:
                 if entry is None:
                     continue
                 phrases.append(m.group(0))
-                if entry.population not in _PEOPLE:
+                if entry.population not in _PEOPLE and not entry.frame:
                     subjects.append(m.group(0))
                 if entry.means and entry.means not in terms:
                     terms.append(entry.means)

@@ -347,7 +347,7 @@ def _base_forms(word: str) -> list[str]:
             out.append(base)
             if suffix in ("ed", "ing"):
                 out.append(base + "e")
-                if len(base) >= 4 and base[-1] == base[-2]:
+                if len(base) >= 3 and base[-1] == base[-2]:
                     out.append(base[:-1])
     return out
 
@@ -507,7 +507,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_articles = bool(_ARTICLE_WORDS.search(text))
     if about_articles and drugs:
         present += 1  # "how long did the med student blogger stay on escitalopram": the article's own story
-    if not present and not missing_words and absent_everyday and not expansion.phrases:
+    if not present and not missing_words and absent_everyday and not expansion.subjects:
         # Every word that says what the question is about is one the sources never use ("does lexapro
         # cost less than zoloft", "can my dog take prozac"): everyday words, but the topic all the same.
         for word, phrase in absent_everyday:
@@ -544,7 +544,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered_topic=bool(missing_words)
         and not present
         and not half_covered
-        and not expansion.phrases
+        and not expansion.subjects
         and (len(drugs) < 2 or qtype == "comparison"),  # two drugs: their combination, unless compared on it
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",

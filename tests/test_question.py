@@ -230,6 +230,8 @@ def test_comparatives_of_corpus_words_are_not_missing_topics(words, text: str) -
         ("will zoloft make my hair fall out", "hair"),  # an everyday word, but the only subject
         ("can i take melatonin with my sertraline to help me sleep", "melatonin"),
         ("does sertraline cost less than fluoxetine", "cost"),  # two drugs compared on something uncovered
+        # "is that a side effect" frames the question; it does not say what it is about
+        ("my ears have been ringing since i started sertraline, is that a side effect", "ringing"),
     ],
 )
 def test_a_question_whose_specific_words_are_all_missing_is_about_something_uncovered(
