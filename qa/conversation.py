@@ -219,6 +219,10 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         extra.extend(ctx.drugs)  # "is it more dangerous than the ssris": "it" is the medicine under discussion
         # "so what would be a better option for her" after tamoxifen, then prozac: the other medicine stays
         extra.extend(d for d in ctx.earlier_drugs if not _own_note(lexicon, d) and d not in extra)
+    elif not own_drugs:
+        # "which antidepressants would be better for her then" after tamoxifen and paroxetine: a choice among
+        # medicines, but the other medicine she takes (one without a note of its own) is why she chooses
+        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not _own_note(lexicon, d) and d not in extra)
     if _THAT_TOPIC.search(question) and ctx.topic:
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion

@@ -330,6 +330,13 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
         ("is mirtazapine good for sleep", "can you take it together with effexor", "mirtazapine", "sleep"),
         # "whats X" has no topic besides X to carry
         ("whats mirtazapine", "which one is best for sleep", "sleep", "whats"),
+        # a choice among medicines keeps the other medicine she takes, which is why she is choosing
+        (
+            "my mum takes tamoxifen after breast cancer and her gp mentioned paroxetine",
+            "which antidepressants would be better for her then",
+            "tamoxifen",
+            "paroxetine",
+        ),
         # a condition named before is not carried into a question on something else
         ("my doctor put me on fluvoxamine for ocd", "is it ok to keep drinking coffee", "fluvoxamine", "ocd"),
         # "that" with no subject of its own is what was asked about before, beside the medicine
@@ -409,6 +416,9 @@ def test_a_second_question_starting_with_who_is_a_part_of_its_own(words) -> None
 def test_a_duration_in_years_is_not_an_age() -> None:
     vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
     assert vocabulary.expand("ive been on them 8 yrs").populations == frozenset()
+    assert vocabulary.expand("the dose is 10 mg").populations == frozenset()  # a dose, not an age
+    assert vocabulary.expand("does the warning apply to my mum, shes 68").populations == {"older"}
+    assert vocabulary.expand("my mum takes tamoxifen").populations == frozenset()  # a mum is not always old
     assert vocabulary.expand("my son is a 15 year old").populations == {"young"}
     assert vocabulary.expand("a 15yo on sertraline").populations == {"young"}
 
