@@ -32,6 +32,7 @@ RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
 POPULATION_BONUS = 0.06
 BRAND_BONUS = 0.1
+ACRONYM_BONUS = 0.2  # "what does the FINISH thing stand for": the sentence that writes the term as asked
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 AUTHOR_OWN_BONUS = 0.08  # a question on what the author did himself: his own first-person sentences
@@ -69,7 +70,10 @@ _WANTS = {
         r"|reduc\w+ the dose|improve\w*|alarm|organiser|advis\w+|suggest\w*)\b",
         re.I,
     ),
-    "signs": re.compile(r"\b(?:include|includes|including|such as|signs?|symptoms?)\b|(?:[\w-]+, ){2,}", re.I),
+    # a list: "not feeding as well as usual, seems unusually sleepy, or is irritable"
+    "signs": re.compile(
+        r"\b(?:include|includes|including|such as|signs?|symptoms?)\b|(?:\b(?:[\w'-]+ ){0,4}[\w'-]+, ){2,}", re.I
+    ),
     "duration": re.compile(
         r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b",
         re.I,
@@ -185,6 +189,7 @@ class ExtractiveAnswerer:
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         brand = self._brand_asked(question)
+        acronyms = _acronyms(question)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             ci = index.chunk_row.get(passage.chunk_id)
@@ -219,6 +224,8 @@ class ExtractiveAnswerer:
                         score += AUTHOR_OWN_BONUS  # "I started with only 1.25mg", not his friend's story
                 elif question.about_author and kind == "reference":
                     score -= AUTHOR_OWN_BONUS  # the notes say nothing of what he did
+                if acronyms and acronyms.search(text):
+                    score += ACRONYM_BONUS
                 if brand is not None and brand.search(text):
                     score += BRAND_BONUS  # "what is brisdelle": the sentence on that product, not the drug's profile
                 if query_drugs:
@@ -431,7 +438,9 @@ class ExtractiveAnswerer:
             # that uses it, and be close enough to the question; otherwise the sources are about something else.
             topic = stem(question.topic)
             on_topic = [c for c in candidates if topic in self.index.chunk_terms(c.chunk_index)]
-            if not on_topic or max(c.similarity for c in on_topic) < self.settings.min_relevance:
+            acronyms = _acronyms(question)
+            written = [c for c in on_topic if acronyms is not None and acronyms.search(self.index.sentence_text(c.row))]
+            if not written and (not on_topic or max(c.similarity for c in on_topic) < self.settings.min_relevance):
                 return Draft("no_answer", best_similarity=best_similarity, not_covered=question.topic_phrase)
             candidates = sorted(
                 (
@@ -483,6 +492,16 @@ class ExtractiveAnswerer:
             draft.used_spans.extend((chunk.chunk_id, s, e) for s, e in spans)
             draft.paragraphs.append(attribute(chunk.source_kind, chunk.source_id, sentences, n, author_of))
         return draft
+
+
+def _acronyms(question: Question) -> re.Pattern[str] | None:
+    """The question's topic when it is written in capitals ("FINISH", "PSSD"): to be found written the
+    same way, whatever English word it spells."""
+    text = question.text
+    found = {w for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", text) if w.lower() == question.topic}
+    if not found or text.isupper():
+        return None
+    return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, found))) + r")\b")
 
 
 def attribute(kind: str, source_id: str, sentences: list[str], n: int, author_of: dict[str, str]) -> str:

@@ -476,9 +476,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             if (
                 0 < corpus.stem_counts.get(stem(word), 0) <= RARE_CHUNKS
                 and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
-                and not is_everyday(word)
-                and not typo_of_everyday(word)
-                and not _verb_like(word)
+                and (
+                    not (is_everyday(word) or typo_of_everyday(word) or _verb_like(word))
+                    or (shouted(hit.group(0)) and not text.isupper())
+                )
                 and not _CLASS_WORDS.fullmatch(word)
             ):
                 topics.append((used_in, _zipf(word), word, _phrase_around(text, hit)))
@@ -583,6 +584,11 @@ def _uncovered_parts(question: str, missing: set[str], absent: set[str], corpus:
         elif key or any(corpus.lexicon.generic(w) for w in seg_words):
             covered = True
     return tuple(out) if covered else ()
+
+
+def shouted(word: str) -> bool:
+    """A term written in capitals ("FINISH", "PSSD"): a name for something, whatever the English word."""
+    return len(word) >= 3 and word.isupper() and word.isalpha()
 
 
 def _last_question(text: str) -> str:

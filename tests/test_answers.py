@@ -186,3 +186,10 @@ def test_an_article_question_is_not_declined_for_words_that_describe_the_author(
     answer = model_bot.ask("how long did the med student blogger stay on escitalopram in the end")
     assert answer.kind == "answer", answer.text
     assert "roughly a year" in answer.text
+
+
+def test_a_term_written_in_capitals_is_found_as_written(model_bot) -> None:
+    """'FINISH' is an everyday English word, but written in capitals it names the sources' mnemonic."""
+    answer = model_bot.ask("what does the FINISH thing stand for with antidepressant withdrawal")
+    assert answer.kind == "answer", answer.text
+    assert "flu-like" in answer.text.split("\n\n")[0], answer.text
