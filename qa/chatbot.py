@@ -43,9 +43,11 @@ if TYPE_CHECKING:
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
 _POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
-# A part of a question that asks something itself, rather than telling ("my dad is 70, ...").
+_TOPIC_POPULATIONS = frozenset({"pregnant", "breastfeeding"})
+# A part of a question that asks something itself, rather than only telling ("my dad is 70, ..."); the
+# asking may follow a few words of context ("sertraline - can it give you a rash", "nan is on seroxat. can it").
 _ASKS = re.compile(
-    r"^\W*(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|would|any|has|have)\b",
+    r"(?:^|[-–:,.;]\s*)\W*(?:(?:and|also|so|but|or|plus)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b",
     re.I,
 )
 
@@ -371,23 +373,27 @@ class Chatbot:
         ("how long is celexa's half life and what's the most you can take"); else none."""
         if (
             len(question.parts) < 2
-            or question.qtype == "comparison"
+            or (question.qtype == "comparison" and len(question.drugs) >= 2)
             or question.about_articles
             or not served.answerer.answers_parts
         ):
             return []
-        asked = [p for p in question.parts if _ASKS.match(p)]
+        asked = [p for p in question.parts if _ASKS.search(p)]
         if len(asked) < 2:
             return []
         lexicon, vocabulary = served.index.lexicon, served.index.vocabulary
+        # Pregnancy and breastfeeding are topics as well as people: one that another part asks about is that
+        # part's, not carried into this one ("will sertraline stop my pill working? and can i breastfeed on it").
+        own = [vocabulary.expand(text).populations for text in asked]
         out = []
         for i, text in enumerate(asked):
             alone = analyse(text, served.corpus_words)
             if alone.qtype == "definition" and alone.key_terms and not _POINTS_BACK.search(text):
                 out.append(alone)  # "what is PPHN": a term, whatever drug the rest of the question names
                 continue
+            elsewhere = {p for j, found in enumerate(own) if j != i for p in found if p in _TOPIC_POPULATIONS}
             standalone = part_question(
-                text, question.drugs, question.populations, lexicon, vocabulary, asked[i - 1] if i else ""
+                text, question.drugs, question.populations - elsewhere, lexicon, vocabulary, asked[i - 1] if i else ""
             )
             out.append(analyse(standalone, served.corpus_words))
         return out

@@ -193,3 +193,34 @@ def test_a_term_written_in_capitals_is_found_as_written(model_bot) -> None:
     answer = model_bot.ask("what does the FINISH thing stand for with antidepressant withdrawal")
     assert answer.kind == "answer", answer.text
     assert "flu-like" in answer.text.split("\n\n")[0], answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "missing", "answered"),
+    [
+        # the asking follows a few words of context ("my son is on prozac - can he ...")
+        (
+            "my son is on prozac - can he take his ritalin with it, and how long does prozac stay in the body anyway",
+            "ritalin",
+            "days",
+        ),
+        # breastfeeding is the second part's subject, not carried into the first
+        (
+            "will sertraline stop my contraceptive pill working? and is it alright to breastfeed on it",
+            "contraceptive",
+            "breastfeeding",
+        ),
+        # "better than" in one part does not make the whole question one comparison
+        (
+            "what actually counts as treatment resistant depression? and would TMS be better than trying a 3rd tablet",
+            "TMS",
+            "at least two",
+        ),
+    ],
+)
+def test_each_part_is_answered_or_named_as_not_covered(model_bot, question: str, missing: str, answered: str) -> None:
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    lead, _, rest = answer.text.partition("\n\n")
+    assert "don't cover" in lead and missing in lead, answer.text
+    assert answered in rest, answer.text
