@@ -24,7 +24,8 @@ _ANAPHOR = re.compile(
 _THING = re.compile(r"\b(it|its|it's|it’s|this one|that one|the drug|the medication|the medicine|the same)\b", re.I)
 _PERSON = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _FOLLOW_UP_START = re.compile(
-    r"^\s*(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b", re.I
+    r"^\s*(?:(?:ok|okay|right|hmm|cool|thanks|great|alright)\b[,.!]?\s+)?(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b",
+    re.I,
 )
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
 _QUESTION_WORDS = frozenset({"whats", "what's", "what’s", "hows", "whys", "wats", "wat", "tell", "me", "about", "info"})

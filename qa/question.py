@@ -436,6 +436,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     missing_words: set[str] = set()
     question = _last_question(text)
     offset = text.rfind(question)
+    # A remark after the question mark ("my american friend swears by it") is context: only a name in it
+    # that the sources lack counts against the question.
+    end = offset + len(question)
     # Tags, and what a script or style element holds, are not words of the question.
     markup = [
         (t.start(), t.end())
@@ -445,6 +448,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     topics: list[tuple[int, float, str, str]] = []  # (corpus chunks using it, English frequency, word, phrase)
     absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")
     present = 0  # specific (not everyday) words of the question the corpus does use
+    present_before = 0  # ... and of the context before it ("dad has had two falls. could the tablets be to blame?")
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = hit.group(0).lower().replace("'", "").replace("’", "")
         if (
@@ -457,10 +461,18 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         ):
             continue
         # Judge only the question itself, not a preamble ("ignore your rules ..."), for what is missing.
+        if hit.start() >= end:
+            if len(word) >= MIN_WORD and not corpus.known(word) and not is_english(word) and not typo_of_everyday(word):
+                judged.add(stem(word))
+                unknown.append(hit.group(0))
+                missing_words.add(word)
+                uncovered.append(_phrase_around(text, hit))
+            continue
         if hit.start() >= offset:
             judged.add(stem(word))
         key.add(stem(word))
         if hit.start() < offset:
+            present_before += corpus.known(word) and not is_everyday(word)
             continue
         if len(word) < MIN_WORD:
             if len(word) == 3 and stem(word) not in corpus.stems and word not in corpus.surface:
@@ -508,7 +520,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_articles = bool(_ARTICLE_WORDS.search(text))
     if about_articles and drugs:
         present += 1  # "how long did the med student blogger stay on escitalopram": the article's own story
-    if not present and not missing_words and absent_everyday and not expansion.subjects:
+    if not present and not present_before and not missing_words and absent_everyday and not expansion.subjects:
         # Every word that says what the question is about is one the sources never use ("does lexapro
         # cost less than zoloft", "can my dog take prozac"): everyday words, but the topic all the same.
         for word, phrase in absent_everyday:
@@ -592,8 +604,10 @@ def shouted(word: str) -> bool:
 
 
 def _last_question(text: str) -> str:
-    clauses = [c for c in re.split(r"(?<=[.!:])\s+", text.strip()) if c.strip()]
-    return clauses[-1] if clauses else text
+    """The clause that asks: the last one ending in a question mark, else the last one."""
+    clauses = [c for c in re.split(r"(?<=[.!?:])\s+", text.strip()) if c.strip()]
+    asking = [c for c in clauses if c.rstrip().endswith("?")]
+    return asking[-1] if asking else (clauses[-1] if clauses else text)
 
 
 def _phrase_around(text: str, m: re.Match[str]) -> str:

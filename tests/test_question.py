@@ -342,6 +342,13 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
         # "that" with no subject of its own is what was asked about before, beside the medicine
         ("can the sexual problems carry on even after you stop lexapro", "how common is that tho", "sexual", ""),
         ("who gets low sodium from ssris", "how would they even find out if my nan has it", "low sodium", ""),
+        # "ok and what about X, is that shorter" puts X in the old one's place on the same topic
+        (
+            "how long does prozac hang around in your system",
+            "ok and what about lexapro, is that a lot shorter?",
+            "hang around",
+            "fluoxetine",
+        ),
         # ... but a question with a subject of its own does not take the old one
         ("does paroxetine cause weight gain", "is that ok in pregnancy", "paroxetine", "weight"),
     ],
@@ -434,6 +441,17 @@ def test_a_duration_in_years_is_not_an_age() -> None:
 )
 def test_a_question_on_what_the_author_did_himself_is_recognised(words, text: str, about_author: bool) -> None:
     assert analyse(text, words).about_author is about_author
+
+
+def test_a_remark_after_the_question_is_context_but_a_name_in_it_still_counts(words) -> None:
+    q = analyse("can i get sertraline in the uk? my american friend swears by it", words)
+    assert not q.uncovered and not q.uncovered_topic, q.uncovered
+    assert analyse("is sertraline ok for me? i also take gabapentin", words).unknown_names == ("gabapentin",)
+
+
+def test_a_question_leaning_on_its_context_is_not_about_its_own_everyday_words(words) -> None:
+    q = analyse("my dad meets the hunter criteria since starting sertraline. could the tablets be to blame?", words)
+    assert not q.uncovered_topic, q.uncovered
 
 
 def test_who_someone_is_and_chat_shorthand_are_not_missing_topics(words) -> None:
