@@ -167,6 +167,7 @@ VERB_ZIPF = 2.0  # "diagnosed" 3.9, "tapered" 2.5: a word with a past tense in u
 RARE_CHUNKS = 3  # a word the corpus uses in at most this many chunks is specific enough to be a question's topic
 PASSING_MENTION = 2  # chunks; a drug name in at most this many is only mentioned in passing
 # Endings of international drug names (WHO INN stems and common patterns): gabapentin, quetiapine, ...
+NAME_IN_CONTEXT = 6  # shorter unknown words before the question are services and shorthand ("camhs"), not medicines
 DRUG_NAME = re.compile(
     r"(?:pentin|gabalin|apine|idone|azepam|azolam|oxetine|ipramine|triptyline|profen|statin|pril|sartan|olol|dipine|azole|"
     r"mycin|cillin|cycline|floxacin|vir|mab|tinib|caine|triptan|setron|tidine|prazole|gliptin|gliflozin|formin|lukast|"
@@ -436,6 +437,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     missing_words: set[str] = set()
     question = _last_question(text)
     offset = text.rfind(question)
+    if not [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND]:
+        offset = 0  # "my dog swallowed one of my prozac capsules!! is he going to be ok": the context is the subject
     # A remark after the question mark ("my american friend swears by it") is context: only a name in it
     # that the sources lack counts against the question.
     end = offset + len(question)
@@ -473,12 +476,21 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         key.add(stem(word))
         if hit.start() < offset:
             present_before += corpus.known(word) and not is_everyday(word)
+            if (
+                len(word) >= NAME_IN_CONTEXT
+                and not corpus.known(word)
+                and not is_english(word)
+                and not typo_of_everyday(word)
+            ):
+                unknown.append(hit.group(0))  # "my wife is on lamotrigine. can she take escitalopram as well"
+                missing_words.add(word)
+                uncovered.append(_phrase_around(text, hit))
             continue
         if len(word) < MIN_WORD:
             if len(word) == 3 and stem(word) not in corpus.stems and word not in corpus.surface:
-                if is_english(word):
+                if is_english(word) and not shouted(hit.group(0)):
                     absent_everyday.append((word, _phrase_around(text, hit)))
-                else:  # "tms", "cbd", "5-htp": a name the sources never use
+                else:  # "tms", "cbd", "5-htp", "ECT": a name the sources never use
                     unknown.append(hit.group(0))
                     missing_words.add(word)
                     uncovered.append(_phrase_around(text, hit))

@@ -449,6 +449,23 @@ def test_a_remark_after_the_question_is_context_but_a_name_in_it_still_counts(wo
     assert analyse("is sertraline ok for me? i also take gabapentin", words).unknown_names == ("gabapentin",)
 
 
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [
+        ("my wife is on lamotrigine for her epilepsy. can she take sertraline as well", ("lamotrigine",)),
+        ("my daughter is 14 and camhs want her on prozac. why that one?", ()),  # a service, not a medicine
+        ("how well does ECT work compared to trying another tablet", ("ECT",)),  # capitals: a name, not 'ect'
+    ],
+)
+def test_a_name_before_the_question_or_in_capitals_is_a_medicine_we_lack(words, text: str, unknown: tuple) -> None:
+    assert analyse(text, words).unknown_names == unknown
+
+
+def test_a_question_with_nothing_of_its_own_is_about_what_comes_before_it(words) -> None:
+    q = analyse("my dog chewed up one of my sertraline tablets!! is he going to be ok", words)
+    assert q.uncovered_topic, q.uncovered
+
+
 def test_a_question_leaning_on_its_context_is_not_about_its_own_everyday_words(words) -> None:
     q = analyse("my dad meets the hunter criteria since starting sertraline. could the tablets be to blame?", words)
     assert not q.uncovered_topic, q.uncovered
