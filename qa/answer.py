@@ -186,6 +186,9 @@ class ExtractiveAnswerer:
         # Two medicines together: a sentence on either one's class ("SSRIs with anticoagulants") speaks of it,
         # and one that speaks of both answers best.
         class_of = self._class_patterns(question) if len(query_drugs) >= 2 else {}
+        # "can i take tramadol while on sertraline": the other medicine, one without a note of its own, is what
+        # is asked about; a sentence on the patient's SSRI alone does not answer it.
+        others = {d for d in query_drugs if self._linked_only(d)} if len(query_drugs) >= 2 else set()
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         brand = self._brand_asked(question)
@@ -229,18 +232,28 @@ class ExtractiveAnswerer:
                 if brand is not None and brand.search(text):
                     score += BRAND_BONUS  # "what is brisdelle": the sentence on that product, not the drug's profile
                 if query_drugs:
-                    drugs = self.sentence_drugs(row) | {d for d, p in class_of.items() if p.search(text)}
+                    named = self.sentence_drugs(row)
+                    by_class = {d for d, p in class_of.items() if p.search(text)}
+                    drugs = named | by_class
                     if drugs & query_drugs:
                         score += DRUG_MATCH_BONUS
                         if len(drugs & query_drugs) >= 2:
                             score += PAIR_BONUS
-                        elif any(p.search(text) for p in class_of.values()):
+                        elif named & query_drugs and by_class:
                             score += CLASS_MATCH_BONUS  # "tramadol ... among the opioids linked to ..."
                     elif drugs:
                         score -= DRUG_MISMATCH_PENALTY
+                    if others and not drugs & others:
+                        score -= OFF_TOPIC_PENALTY
                 out.append(Candidate(row, ci, rank, float(sim), score))
         out.sort(key=lambda c: -c.score)
         return out
+
+    def _linked_only(self, drug: str) -> bool:
+        """A medicine the notes speak of only within a topic (ibuprofen in the bleeding note), not one with
+        a note of its own."""
+        entry = self.index.lexicon.entries.get(drug)
+        return entry is not None and entry.reference != drug
 
     def _brand_asked(self, question: Question) -> re.Pattern[str] | None:
         """For "what is <brand>": the brand name as written, when it names a product of a drug."""

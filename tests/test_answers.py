@@ -224,3 +224,12 @@ def test_each_part_is_answered_or_named_as_not_covered(model_bot, question: str,
     lead, _, rest = answer.text.partition("\n\n")
     assert "don't cover" in lead and missing in lead, answer.text
     assert answered in rest, answer.text
+
+
+def test_a_question_on_another_medicine_with_an_ssri_is_answered_about_that_medicine(model_bot) -> None:
+    """The sentence on the SSRI alone ("most people can drive normally on an SSRI") does not answer
+    "can i take tramadol while on sertraline"; one about tramadol, or opioids, does."""
+    answer = model_bot.ask("can i take tramadol for my back while im on sertraline?")
+    assert answer.kind == "answer", answer.text
+    lead = answer.text.split("\n\n")[0].lower()
+    assert "tramadol" in lead or "opioid" in lead, answer.text
