@@ -47,6 +47,10 @@ _WHICH_OF = re.compile(
 _THAT_TOPIC = re.compile(
     r"\b(?:for|with|about|on|treat|treating)\s+(?:that|this)\b(?!\s+(?:one|drug|medicine|pill))", re.I
 )
+# "the second one", "the latter": one of two medicines named together before
+_ORDINAL = re.compile(
+    r"\bthe (first|second|former|latter)(?: one| drug| medicine)?\b(?! (?:time|week|day|month|dose|trimester))", re.I
+)
 # "which of the two", "both of them": the medicines of the last turns together, not only the latest one.
 _BOTH = re.compile(r"\b(?:of the two|the two of them|both|either|between them|between the two)\b", re.I)
 # Asking whether something is all right for the patient: "a bad idea for me", "is that combo ok".
@@ -214,7 +218,11 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         return f"{question.rstrip(' ?')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
     if not _CONDITION.search(question) and (_TREATMENT_CHOICE.search(question) or _HAS_IT.search(question)):
         extra.extend(c for c in ctx.conditions if c not in extra)  # "talking therapy first", "teenagers with it"
-    if names_none and _BOTH.search(question) and ctx.earlier_drugs:
+    ordinal = _ORDINAL.search(question)
+    if names_none and ordinal and len(ctx.drugs) >= 2:
+        # "what is the second one approved for" after "are duloxetine and milnacipran ssris"
+        extra.append(ctx.drugs[0] if ordinal.group(1).lower() in ("first", "former") else ctx.drugs[1])
+    elif names_none and _BOTH.search(question) and ctx.earlier_drugs:
         extra.extend([*ctx.drugs, ctx.earlier_drugs[0]])  # "which of the two is easier to come off"
     elif (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
         extra.extend(ctx.drugs)  # "is it more dangerous than the ssris": "it" is the medicine under discussion

@@ -349,6 +349,13 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
             "hang around",
             "fluoxetine",
         ),
+        # "the second one" is the second of two medicines named together
+        (
+            "are duloxetine and milnacipran ssris",
+            "what is the second one actually approved for",
+            "milnacipran",
+            "duloxetine",
+        ),
         # ... but a question with a subject of its own does not take the old one
         ("does paroxetine cause weight gain", "is that ok in pregnancy", "paroxetine", "weight"),
     ],
