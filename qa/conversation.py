@@ -63,7 +63,7 @@ _VAGUE = frozenset({"soon", "usually", "normally", "often", "long", "much", "hap
 _CONDITION = re.compile(
     r"\b(ptsd|post[- ]traumatic stress(?: disorder)?|ocd|obsessive[- ]compulsive(?: disorder)?|panic(?: disorder| attacks)?"
     r"|social anxiety|generali[sz]ed anxiety|gad|pmdd|premenstrual dysphoric disorder|premature ejaculation"
-    r"|hot flushes|hot flashes|fibromyalgia|nerve pain|bulimia)\b",
+    r"|hot flushes|hot flashes|fibromyalgia|nerve pain|bulimia|(?:mild |moderate |severe )?depression)\b",
     re.I,
 )
 _TREATMENT_CHOICE = re.compile(
@@ -71,6 +71,13 @@ _TREATMENT_CHOICE = re.compile(
 )
 # "how long does that go on for", "how common is that": what was asked about before, not the medicine.
 _THAT_EVENT = re.compile(r"\b(?:that|this)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med))", re.I)
+# "can you get them just from missing a dose" after a question on withdrawal symptoms: "them" are the symptoms
+# (not the tablets one takes), when the last question was about things of that kind.
+_THEM_EVENTS = re.compile(
+    r"\b(?<!take )(?<!taking )(?<!stop )(?<!stopping )(?:get|getting|have|having|cause|causes|prevent|avoid|stop|notice)\s+them\b",
+    re.I,
+)
+_PLURAL_TOPIC = re.compile(r"\b(?:symptoms|effects|withdrawals|zaps|dreams|sweats|nightmares|problems)\b", re.I)
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
@@ -252,6 +259,8 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         extra.append(ctx.topic)
     if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
         extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug
+    elif ctx.topic and not own_drugs and _THEM_EVENTS.search(question) and _PLURAL_TOPIC.search(ctx.topic):
+        extra.append(ctx.topic)  # "can you get them just from missing a dose" after withdrawal symptoms
     elif (
         ctx.topic
         and ctx.topic not in extra

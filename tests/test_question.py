@@ -349,6 +349,26 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
             "hang around",
             "fluoxetine",
         ),
+        # "them" got from missing a dose are the withdrawal symptoms asked about before, not the tablets
+        (
+            "what are the withdrawal symptoms from effexor like",
+            "can you get them just from missing a dose or two",
+            "withdrawal",
+            "",
+        ),
+        (
+            "what are the withdrawal symptoms from effexor like",
+            "can i take them with food",
+            "venlafaxine",
+            "withdrawal",
+        ),
+        # the condition stays when the follow-up asks what to try
+        (
+            "my son is 13 and the camhs team think he has moderate depression",
+            "which one would they try him on first",
+            "depression",
+            "",
+        ),
         # "the second one" is the second of two medicines named together
         (
             "are duloxetine and milnacipran ssris",
