@@ -393,7 +393,13 @@ class Chatbot:
                 continue
             elsewhere = {p for j, found in enumerate(own) if j != i for p in found if p in _TOPIC_POPULATIONS}
             standalone = part_question(
-                text, question.drugs, question.populations - elsewhere, lexicon, vocabulary, asked[i - 1] if i else ""
+                text,
+                question.drugs,
+                question.populations - elsewhere,
+                lexicon,
+                vocabulary,
+                asked[i - 1] if i else "",
+                whole=question.text,
             )
             out.append(analyse(standalone, served.corpus_words))
         return out

@@ -289,17 +289,21 @@ def part_question(
     lexicon: Lexicon,
     vocabulary: Vocabulary,
     earlier: str = "",
+    whole: str = "",
 ) -> str:
     """One part of a multi-part question, standing alone: the drugs and people the whole question names
     carried into a part that does not name its own ("... and what's the most you can take" → "(citalopram)"),
     and the subject of a part before that names no drug into one that points back at it ("what is PSSD and
-    how common is it")."""
+    how common is it"); a condition the `whole` question names comes along too."""
     extra: list[str] = []
     if earlier and _THING.search(part) and not lexicon.mentions(earlier):  # with a drug named, "it" is the drug
         extra.append(" ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP))
     if not lexicon.mentions(part) and not _CLASS_WORD.search(part):
         extra.extend(drugs)
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
+    if whole and not _CONDITION.search(part) and (_TREATMENT_CHOICE.search(part) or _HAS_IT.search(part)):
+        # "my wife has ptsd. which ssris ..., and is medication the first thing they try"
+        extra.extend(dict.fromkeys(c.lower() for c in _CONDITION.findall(whole)))
     extra = [e for e in extra if e]
     return f"{part.rstrip(' ?')} ({', '.join(extra)})?" if extra else part
 

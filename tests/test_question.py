@@ -285,6 +285,13 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     assert part_question("is zoloft ok in pregnancy", ("sertraline",), frozenset(), lexicon, vocabulary) == (
         "is zoloft ok in pregnancy"
     )
+    # the condition the whole question names goes into a part asking what to try, not into one on something else
+    whole = "my wife has ptsd. which ssris are approved for it, and is medication the first thing they try?"
+    out = part_question("is medication the first thing they try", (), frozenset(), lexicon, vocabulary, whole=whole)
+    assert "ptsd" in out
+    whole = "does cymbalta help diabetic nerve pain, and will my insurance cover it"
+    out = part_question("will my insurance cover it", ("duloxetine",), frozenset(), lexicon, vocabulary, whole=whole)
+    assert "nerve pain" not in out
 
 
 def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
