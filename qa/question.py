@@ -44,10 +44,11 @@ GENERIC = frozenset(
     boyfriend girlfriend friend friends brother sister aunt uncle cousin grandpa granny nana nan mate colleague boss kid
     kids baby son sons daughter daughters dad daddy mum mummy mom mommy mother father parent parents grandma grandad
     grandmother grandfather family fiance fiancee gf bf hubby missus else apart till until
-    doctor doctors gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
+    doctor doctors doc docs dr gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
     medication medications medicine medicines meds drug drugs thing things stuff something anything nothing lot lots
     bit little day days week weeks month months year years time times today tonight morning night long old new
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
+    literally honestly seriously totally completely properly just even
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
