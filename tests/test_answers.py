@@ -233,3 +233,9 @@ def test_a_question_on_another_medicine_with_an_ssri_is_answered_about_that_medi
     assert answer.kind == "answer", answer.text
     lead = answer.text.split("\n\n")[0].lower()
     assert "tramadol" in lead or "opioid" in lead, answer.text
+
+
+def test_what_the_author_did_himself_is_answered_from_his_own_story(model_bot) -> None:
+    answer = model_bot.ask("what side effects did the blog writer get in the first couple days on it")
+    assert answer.kind == "answer", answer.text
+    assert "feeling hot" in answer.text.split("\n\n")[0], answer.text  # not a list of the article's sources
