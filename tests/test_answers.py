@@ -173,26 +173,14 @@ def test_a_follow_up_is_not_answered_with_the_sentence_just_given(model_bot) -> 
         "Fluoxetine is the first-choice antidepressant for children and young people with moderate to severe "
         "depression, according to NICE guideline NG134. [1]"
     )
-    history = [
-        {"role": "user", "content": "my daughter is 16 and has depression, the gp says its moderate to severe"},
-        {"role": "assistant", "content": said},
-    ]
-    answer = model_bot.ask("what if that doesnt work for her, what do they try next", history=history)
+    answer = _ask_after(
+        model_bot,
+        "my daughter is 16 and has depression, the gp says its moderate to severe",
+        said,
+        "what if that doesnt work for her, what do they try next",
+    )
     assert answer.kind == "answer"
     assert not answer.text.startswith(said.split(",")[0]), answer.text
-
-
-def test_an_article_question_is_not_declined_for_words_that_describe_the_author(model_bot) -> None:
-    answer = model_bot.ask("how long did the med student blogger stay on escitalopram in the end")
-    assert answer.kind == "answer", answer.text
-    assert "roughly a year" in answer.text
-
-
-def test_a_term_written_in_capitals_is_found_as_written(model_bot) -> None:
-    """'FINISH' is an everyday English word, but written in capitals it names the sources' mnemonic."""
-    answer = model_bot.ask("what does the FINISH thing stand for with antidepressant withdrawal")
-    assert answer.kind == "answer", answer.text
-    assert "flu-like" in answer.text.split("\n\n")[0], answer.text
 
 
 @pytest.mark.parametrize(
@@ -235,7 +223,18 @@ def test_a_question_on_another_medicine_with_an_ssri_is_answered_about_that_medi
     assert "tramadol" in lead or "opioid" in lead, answer.text
 
 
-def test_what_the_author_did_himself_is_answered_from_his_own_story(model_bot) -> None:
-    answer = model_bot.ask("what side effects did the blog writer get in the first couple days on it")
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # words that describe the author do not decline a question about his article
+        ("how long did the med student blogger stay on escitalopram in the end", "roughly a year"),
+        # what the author did himself comes from his own first-person story, not the article's source list
+        ("what side effects did the blog writer get in the first couple days on it", "feeling hot"),
+        # 'FINISH' is an everyday English word, but written in capitals it names the sources' mnemonic
+        ("what does the FINISH thing stand for with antidepressant withdrawal", "flu-like"),
+    ],
+)
+def test_the_first_paragraph_quotes_what_was_asked(model_bot, question: str, lead: str) -> None:
+    answer = model_bot.ask(question)
     assert answer.kind == "answer", answer.text
-    assert "feeling hot" in answer.text.split("\n\n")[0], answer.text  # not a list of the article's sources
+    assert lead in answer.text.split("\n\n")[0], answer.text
