@@ -109,7 +109,7 @@ def test_a_sentence_that_points_back_brings_what_it_points_to(model_bot) -> None
     # "... with any of these medicines" leans on "SSRI labels also warn ...", which leans on the bleeding sentence.
     answer = _ask_after(
         model_bot,
-        "my mum had a stent put in and takes clopidogrel",
+        "my mum is 75, had a stent put in and takes clopidogrel",
         "Clopidogrel is an antiplatelet medicine that helps stop blood clots.",
         "her gp wants to add citalopram, is that ok with it",
     )
