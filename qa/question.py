@@ -136,7 +136,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "frequency",
         re.compile(
-            r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients))\b",
+            r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients)"
+            r"|(?:do|does|will) (?:lots|loads|many|most|a lot) of (?:people|patients))\b",
             re.I,
         ),
     ),

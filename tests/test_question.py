@@ -69,6 +69,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("can you get them just from missing a dose or two", "other"),
         # "which one is least likely" with one medicine or none picks among many: a ranking, not a comparison
         ("so which one is least likely to do that", "ranking"),
+        ("i feel sort of numb on citalopram. do lots of people get this", "frequency"),
         ("which is safer, prozac or zoloft", "comparison"),
     ],
 )
