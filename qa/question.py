@@ -114,6 +114,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"\b(?:what (?:can|could|would|might) help|what helps|anything (?:that |to |which )?(?:helps?|works)"
             r"|how (?:can|do|should) (?:i|we|you|he|she|they) (?:stop|fix|help|deal|cope|manage|get rid|reduce|avoid)"
             r"|what (?:can|could|should) (?:i|we|you|he|she|they) do|how to (?:stop|fix|deal|cope|manage|reduce|avoid)"
+            r"|what can be done|can anything be done|is there anything to be done"
             r"|any tips|tips for|is there anything)\b",
             re.I,
         ),

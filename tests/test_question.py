@@ -70,6 +70,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         # "which one is least likely" with one medicine or none picks among many: a ranking, not a comparison
         ("so which one is least likely to do that", "ranking"),
         ("i feel sort of numb on citalopram. do lots of people get this", "frequency"),
+        ("what can be done about the night sweats i get from paroxetine", "remedy"),
         ("which is safer, prozac or zoloft", "comparison"),
     ],
 )
