@@ -60,6 +60,12 @@ class Lexicon:
         self._multi = sorted((a for a in self.alias_to_generic if " " in a), key=len, reverse=True)
         self._fuzzy_pool = [a for a in self._single if len(a) >= FUZZY_MIN_LEN - 1]
 
+    def has_own_note(self, generic: str) -> bool:
+        """A medicine with a reference note of its own (an antidepressant a patient takes), not one the notes
+        speak of only within a topic (ibuprofen in the bleeding note)."""
+        entry = self.entries.get(generic)
+        return entry is not None and entry.reference == generic
+
     def generic(self, name: str) -> str | None:
         """Generic name for a brand, generic or misspelling; None if unknown."""
         key = name.strip().lower()

@@ -188,7 +188,8 @@ class ExtractiveAnswerer:
         class_of = self._class_patterns(question) if len(query_drugs) >= 2 else {}
         # "can i take tramadol while on sertraline": the other medicine, one without a note of its own, is what
         # is asked about; a sentence on the patient's SSRI alone does not answer it.
-        others = {d for d in query_drugs if self._linked_only(d)} if len(query_drugs) >= 2 else set()
+        lexicon = index.lexicon
+        others = {d for d in query_drugs if not lexicon.has_own_note(d)} if len(query_drugs) >= 2 else set()
         kind_pattern = _WANTS.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         brand = self._brand_asked(question)
@@ -248,12 +249,6 @@ class ExtractiveAnswerer:
                 out.append(Candidate(row, ci, rank, float(sim), score))
         out.sort(key=lambda c: -c.score)
         return out
-
-    def _linked_only(self, drug: str) -> bool:
-        """A medicine the notes speak of only within a topic (ibuprofen in the bleeding note), not one with
-        a note of its own."""
-        entry = self.index.lexicon.entries.get(drug)
-        return entry is not None and entry.reference != drug
 
     def _brand_asked(self, question: Question) -> re.Pattern[str] | None:
         """For "what is <brand>": the brand name as written, when it names a product of a drug."""

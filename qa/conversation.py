@@ -208,10 +208,10 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         and ctx.topic
         and (points_back or _FOLLOW_UP_START.search(question))
         and not COMBINED.search(question)  # "it together with effexor" combines, it does not swap
-        and all(_own_note(lexicon, m.generic) for m in own_drugs)
+        and all(lexicon.has_own_note(m.generic) for m in own_drugs)
         and (
             ctx.drugs
-            and all(_own_note(lexicon, d) for d in ctx.drugs)
+            and all(lexicon.has_own_note(d) for d in ctx.drugs)
             and not {m.generic for m in own_drugs} & set(ctx.drugs)
         )
     ):
@@ -221,7 +221,7 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
     if names_none and _NEW_SUBJECT.search(question):
         # "what about paracetamol" after "ibuprofen with sertraline": the new word takes the other
         # medicine's place; the patient's own medicine (one with its own note) and the topic stay.
-        own_medicines = [d for d in ctx.drugs if _own_note(lexicon, d)] or list(ctx.drugs[:1])
+        own_medicines = [d for d in ctx.drugs if lexicon.has_own_note(d)] or list(ctx.drugs[:1])
         return f"{question.rstrip(' ?')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
     if not _CONDITION.search(question) and (_TREATMENT_CHOICE.search(question) or _HAS_IT.search(question)):
         extra.extend(c for c in ctx.conditions if c not in extra)  # "talking therapy first", "teenagers with it"
@@ -234,11 +234,11 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
     elif (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
         extra.extend(ctx.drugs)  # "is it more dangerous than the ssris": "it" is the medicine under discussion
         # "so what would be a better option for her" after tamoxifen, then prozac: the other medicine stays
-        extra.extend(d for d in ctx.earlier_drugs if not _own_note(lexicon, d) and d not in extra)
+        extra.extend(d for d in ctx.earlier_drugs if not lexicon.has_own_note(d) and d not in extra)
     elif not own_drugs:
         # "which antidepressants would be better for her then" after tamoxifen and paroxetine: a choice among
         # medicines, but the other medicine she takes (one without a note of its own) is why she chooses
-        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not _own_note(lexicon, d) and d not in extra)
+        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not lexicon.has_own_note(d) and d not in extra)
     if _THAT_TOPIC.search(question) and ctx.topic:
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
@@ -247,7 +247,7 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         # "is brisdelle a bad idea for me" after "i take tamoxifen": the new medicine beside the other one the
         # patient takes (one without a note of its own, linked to a topic note), not instead of it.
         named = {m.generic for m in own_drugs}
-        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not _own_note(lexicon, d) and d not in named)
+        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not lexicon.has_own_note(d) and d not in named)
     content = [
         w
         for w in re.findall(r"[a-z]+", question.lower())
@@ -306,10 +306,3 @@ def part_question(
         extra.extend(dict.fromkeys(c.lower() for c in _CONDITION.findall(whole)))
     extra = [e for e in extra if e]
     return f"{part.rstrip(' ?')} ({', '.join(extra)})?" if extra else part
-
-
-def _own_note(lexicon: Lexicon, drug: str) -> bool:
-    """A medicine with a note of its own (an antidepressant the patient takes), not one linked to a topic
-    note (ibuprofen → the bleeding note)."""
-    entry = lexicon.entries.get(drug)
-    return entry is not None and entry.reference == drug
