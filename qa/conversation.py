@@ -269,9 +269,8 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         and not own.subjects
         and all(is_everyday(w) for w in content)
     ):
-        extra.append(
-            ctx.topic
-        )  # "how common is that tho": a question with no subject of its own asks about the last one
+        # "how common is that tho": a question with no subject of its own asks about the last one
+        extra.append(ctx.topic)
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL
