@@ -518,3 +518,17 @@ def test_an_age_is_searched_for_as_the_sources_name_the_group(words) -> None:
     q = analyse("can my 16 year old son take paxil for his depression", words)
     assert "young" in q.populations
     assert "children and young people" in q.search_text and "children and young people" in q.aspect_text
+
+
+def test_a_list_of_short_phrases_is_a_sentence_of_signs() -> None:
+    from qa.answer import _WANTS
+
+    signs = _WANTS["signs"]
+    assert signs.search(
+        "if a baby is not feeding as well as usual, seems unusually sleepy, or is irritable or has colic"
+    )
+    # commas around one long clause are not a list
+    assert not signs.search(
+        "The choice to start, continue or switch an SSRI while breastfeeding is a decision to make with the "
+        "prescriber, weighing the baby's exposure against the risks of untreated depression."
+    )
