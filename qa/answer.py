@@ -20,7 +20,7 @@ from ingest.settings import AnswerSettings
 from ingest.text import content_terms, stem
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
-from qa.question import Question
+from qa.question import Question, shouted
 from qa.types import Passage
 
 LEXICAL_WEIGHT = 0.20
@@ -506,7 +506,7 @@ def _acronyms(question: Question) -> re.Pattern[str] | None:
     """The question's topic when it is written in capitals ("FINISH", "PSSD"): to be found written the
     same way, whatever English word it spells."""
     text = question.text
-    found = {w for w in re.findall(r"\b[A-Z][A-Z0-9]{2,}\b", text) if w.lower() == question.topic}
+    found = {w for w in re.findall(r"\b[A-Za-z]+\b", text) if shouted(w) and w.lower() == question.topic}
     if not found or text.isupper():
         return None
     return re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, found))) + r")\b")
