@@ -36,6 +36,7 @@ ACRONYM_BONUS = 0.2  # "what does the FINISH thing stand for": the sentence that
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 AUTHOR_OWN_BONUS = 0.08  # a question on what the author did himself: his own first-person sentences
+OTHERS_STORY_PENALTY = 0.15  # ... and not the story of a friend he tells
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 SECOND_SIDE_MARGIN = 0.3
@@ -49,8 +50,12 @@ _ANAPHOR = re.compile(
     re.I,
 )
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e)\b")
-_OTHER_PEOPLE = re.compile(
-    r"\b(?:friends?|mum|mother|woman|girlfriend of|ex-girlfriend|[Hh]e|[Ss]he|[Hh]is|[Hh]er|him)\b"
+# A line of an article that opens on someone else ("- One friend uses ...", "My mum used ...") tells that
+# person's story, even where a later sentence says "I" ("The last time I spoke to him he said he stopped").
+_SOMEONE_ELSE = re.compile(
+    r"\b(?:friends?|mum|mother|mom|dad|father|brother|sister|woman|women|man|men|girlfriend|ex-girlfriend|"
+    r"boyfriend|wife|husband|colleague|patients?|people|he|she|they)\b",
+    re.I,
 )
 _REFERS_BACK = re.compile(  # "... with any of these medicines": what they are is said just before
     r"\b(?:these|those|such) (?:medicines|drugs|combinations|conditions|signs|symptoms|numbers|ratios|comparisons|enzymes|problems)\b",
@@ -83,7 +88,8 @@ _WANTS = {
         re.I,
     ),
     "frequency": re.compile(
-        r"%|\b\d+ (?:in|of|out of) \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b", re.I
+        r"%|\b\d[\d,.]* (?:in|of|out of) \d|\bper \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b",
+        re.I,
     ),
     "reason": re.compile(
         r"\b(?:because|due to|since|as a result|caused by|which is why|reason|so that|thought to)\b", re.I
@@ -140,6 +146,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._drugs_cache: dict[int, frozenset[str]] = {}
         self._terms_cache: dict[int, frozenset[str]] = {}
+        self._others_cache: dict[int, bool] = {}
 
     # ------------------------------------------------------------------ sentence facts
     def sentence_drugs(self, row: int) -> frozenset[str]:
@@ -157,6 +164,19 @@ class ExtractiveAnswerer:
             if not found and chunk.source_kind == "reference":
                 found = {m.generic for m in lexicon.mentions(chunk.title, fuzzy=False)[:1]}
             cached = self._drugs_cache[row] = frozenset(found)
+        return cached
+
+    def others_story(self, row: int) -> bool:
+        """Whether the sentence belongs to a line of an article that opens on someone other than the author:
+        the words of the line before its first "I" name another person."""
+        cached = self._others_cache.get(row)
+        if cached is None:
+            ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
+            chunk = self.index.chunks[ci]
+            local = chunk.text[: start - chunk.start]
+            line = local[local.rfind("\n") + 1 :] + self.index.sentence_text(row)
+            opening = re.split(r"\bI\b", line, maxsplit=1)[0]
+            cached = self._others_cache[row] = bool(_SOMEONE_ELSE.search(opening))
         return cached
 
     def sentence_terms(self, row: int) -> frozenset[str]:
@@ -223,11 +243,12 @@ class ExtractiveAnswerer:
                         score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
-                if question.about_author and kind != "reference" and _FIRST_PERSON.search(text):
-                    if not _OTHER_PEOPLE.search(text):
-                        score += AUTHOR_OWN_BONUS  # "I started with only 1.25mg", not his friend's story
-                elif question.about_author and kind == "reference":
+                if question.about_author and kind == "reference":
                     score -= AUTHOR_OWN_BONUS  # the notes say nothing of what he did
+                elif question.about_author and self.others_story(row):
+                    score -= OTHERS_STORY_PENALTY  # his friend's reason for stopping is not his
+                elif question.about_author and _FIRST_PERSON.search(text):
+                    score += AUTHOR_OWN_BONUS  # "I started with only 1.25mg"
                 if acronyms and acronyms.search(text):
                     score += ACRONYM_BONUS
                 if brand is not None and brand.search(text):

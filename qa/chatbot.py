@@ -247,7 +247,19 @@ class Chatbot:
             rewritten = self.generator.rewrite(question, history)
             if rewritten:
                 return rewritten
-        return rewrite(question, history, served.index.lexicon, served.index.vocabulary)
+        return rewrite(
+            question, history, served.index.lexicon, served.index.vocabulary, answered=self._answered(served, history)
+        )
+
+    @staticmethod
+    def _answered(served: Served, history: list[dict[str, str]]) -> str:
+        """What the last answer was about: the heading of the section its first quoted sentence comes from
+        ("Who is most at risk of low sodium?"), for a follow-up such as "when does that usually show up"."""
+        said = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+        row = served.index.first_quoted(said) if said else None
+        if row is None:
+            return ""
+        return served.index.chunks[int(served.index.sentence_rows[row][0])].section.rstrip(" ?")
 
     # ------------------------------------------------------------------ internals
     def _embed_question(self, question: Question, timings: Timings) -> tuple[np.ndarray, np.ndarray | None]:

@@ -18,7 +18,7 @@ MAX_MESSAGE_CHARS = 4000
 # Words that point back into the conversation ("is it safe", "what about her", "that one") and
 # openings that continue it ("and for older people?", "what about prozac?").
 _ANAPHOR = re.compile(
-    r"\b(it|its|it's|it’s|they|them|their|this|that|these|those|one|ones|he|him|his|she|her|hers|same|the drug|the medication|the medicine|the pills?|the tablets?)\b",
+    r"\b(it|its|it's|it’s|they|them|their|this|that|thats|these|those|one|ones|he|him|his|she|her|hers|same|the drug|the medication|the medicine|the pills?|the tablets?)\b",
     re.I,
 )
 _THING = re.compile(r"\b(it|its|it's|it’s|this one|that one|the drug|the medication|the medicine|the same)\b", re.I)
@@ -49,7 +49,8 @@ _THAT_TOPIC = re.compile(
 )
 # "the second one", "the latter": one of two medicines named together before
 _ORDINAL = re.compile(
-    r"\bthe (first|second|former|latter)(?: one| drug| medicine)?\b(?! (?:time|week|day|month|dose|trimester))", re.I
+    r"\bthe (first|second|former|latter|other)(?: one| drug| medicine)?\b(?! (?:time|week|day|month|dose|trimester|way|side|hand|half|day|night|thing|stuff|people))",
+    re.I,
 )
 # "which of the two", "both of them": the medicines of the last turns together, not only the latest one.
 _BOTH = re.compile(r"\b(?:of the two|the two of them|both|either|between them|between the two)\b", re.I)
@@ -70,7 +71,7 @@ _TREATMENT_CHOICE = re.compile(
     r"\b(?:therapy|treatment|treat|try|first|next|option|options|approved|recommended|suggested|best)\b", re.I
 )
 # "how long does that go on for", "how common is that": what was asked about before, not the medicine.
-_THAT_EVENT = re.compile(r"\b(?:that|this)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med))", re.I)
+_THAT_EVENT = re.compile(r"\b(?:that|thats|this)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med))", re.I)
 # "can you get them just from missing a dose" after a question on withdrawal symptoms: "them" are the symptoms
 # (not the tablets one takes), when the last question was about things of that kind.
 _THEM_EVENTS = re.compile(
@@ -146,6 +147,7 @@ class Context:
     topic: str  # the latest user question without its drug names
     earlier_drugs: tuple[str, ...] = ()  # drugs of the user's turns before the latest one that named any, latest first
     conditions: tuple[str, ...] = ()  # conditions the user named ("ptsd"), latest first
+    answered_drugs: tuple[str, ...] = ()  # the drugs the last answer named, in its order ("sertraline and paroxetine")
 
 
 def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary) -> Context:
@@ -174,6 +176,10 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
         elif not topic:
             topic = msg["content"].strip(" ?.!")
         populations |= vocabulary.expand(msg["content"]).populations
+    answered: tuple[str, ...] = ()
+    last_answer = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    if last_answer:
+        answered = tuple(dict.fromkeys(m.generic for m in lexicon.mentions(last_answer.split("**Sources**")[0])))
     if not drugs:
         for msg in reversed(history):
             if msg["role"] == "assistant":
@@ -181,12 +187,19 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
                 if found:
                     drugs = (found[0].generic,)
                     break
-    return Context(drugs, frozenset(populations), topic, tuple(earlier), tuple(conditions[:1]))
+    return Context(drugs, frozenset(populations), topic, tuple(earlier), tuple(conditions[:1]), answered)
 
 
-def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary | None = None) -> str:
+def rewrite(
+    question: str,
+    history: list[Message],
+    lexicon: Lexicon,
+    vocabulary: Vocabulary | None = None,
+    answered: str = "",
+) -> str:
     """Rule-based standalone query: bring the drugs, the people and the topic under discussion into
-    a follow-up that leans on them ("what dose is safe for him" → "... (escitalopram, an older adult)")."""
+    a follow-up that leans on them ("what dose is safe for him" → "... (escitalopram, an older adult)").
+    `answered` is what the last answer was about (its section heading), for "when does that show up"."""
     if not history:
         return question
     vocabulary = vocabulary or Vocabulary([])
@@ -226,9 +239,17 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
     if not _CONDITION.search(question) and (_TREATMENT_CHOICE.search(question) or _HAS_IT.search(question)):
         extra.extend(c for c in ctx.conditions if c not in extra)  # "talking therapy first", "teenagers with it"
     ordinal = _ORDINAL.search(question)
-    if names_none and ordinal and len(ctx.drugs) >= 2:
-        # "what is the second one approved for" after "are duloxetine and milnacipran ssris"
-        extra.append(ctx.drugs[0] if ordinal.group(1).lower() in ("first", "former") else ctx.drugs[1])
+    # Two medicines named together, by the user ("are duloxetine and milnacipran ssris") or by the last answer
+    # ("sertraline and paroxetine are approved for ptsd"); "the other one" is the one the user did not name.
+    pair = ctx.drugs if len(ctx.drugs) >= 2 else ctx.answered_drugs
+    resolved = names_none and ordinal is not None and len(pair) >= 2  # then "what's that for" is that medicine
+    if names_none and ordinal is not None and len(pair) >= 2:
+        # "what is the second one approved for", "never heard of the other one"
+        which = ordinal.group(1).lower()
+        if which == "other":
+            extra.append(next((d for d in pair if d not in ctx.drugs), pair[1]))
+        else:
+            extra.append(pair[0] if which in ("first", "former") else pair[1])
     elif names_none and _BOTH.search(question) and ctx.earlier_drugs:
         extra.extend([*ctx.drugs, ctx.earlier_drugs[0]])  # "which of the two is easier to come off"
     elif (names_none or (points_back and not own_drugs)) and not _WHICH_OF.search(question):
@@ -243,6 +264,10 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
         extra.extend(d for d in ctx.drugs if d not in {m.generic for m in own_drugs})
+    if own_drugs and not ctx.drugs and ctx.topic and (points_back or _THAT_EVENT.search(question)):
+        # "how likely is it if i stay on my sertraline" after a question on PPHN that named no medicine:
+        # "it" cannot be a medicine from before, so it is what was asked about
+        extra.extend(t for t in (ctx.topic, answered) if t and t not in extra)
     elif own_drugs and _VERDICT.search(question):
         # "is brisdelle a bad idea for me" after "i take tamoxifen": the new medicine beside the other one the
         # patient takes (one without a note of its own, linked to a topic note), not instead of it.
@@ -265,12 +290,15 @@ def rewrite(question: str, history: list[Message], lexicon: Lexicon, vocabulary:
         ctx.topic
         and ctx.topic not in extra
         and not own_drugs
+        and not resolved
         and (_THAT_EVENT.search(question) or (_HAS_IT.search(question) and not ctx.conditions))
         and not own.subjects
         and all(is_everyday(w) for w in content)
     ):
         # "how common is that tho": a question with no subject of its own asks about the last one
         extra.append(ctx.topic)
+        if answered:
+            extra.append(answered)  # and about what the answer said ("when does that show up" after low sodium)
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL

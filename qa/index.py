@@ -17,6 +17,8 @@ from ingest.text import content_terms
 from ingest.types import Chunk
 from ingest.vocabulary import Entry, Vocabulary
 
+QUOTED_MIN = 20  # shorter sentences ("Yes.") are found in any text
+
 
 @dataclass
 class LoadedIndex:
@@ -65,6 +67,16 @@ class LoadedIndex:
                 m.generic for m in self.lexicon.mentions(text, fuzzy=False)
             )
         return cached
+
+    def first_quoted(self, text: str) -> int | None:
+        """The row of the sentence a text quotes first (an earlier answer), or None when it quotes none."""
+        found: tuple[int, int] | None = None
+        for row in range(len(self.sentence_rows)):
+            sentence = self.sentence_text(row)
+            at = text.find(sentence) if len(sentence) >= QUOTED_MIN else -1
+            if at >= 0 and (found is None or at < found[0]):
+                found = (at, row)
+        return None if found is None else found[1]
 
     def sentence_text(self, row: int) -> str:
         ci, start, end = (int(x) for x in self.sentence_rows[row])

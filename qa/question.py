@@ -156,7 +156,10 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ),
 ]
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
-COMBINED = re.compile(r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*)\b", re.I)
+COMBINED = re.compile(
+    r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*|add(?:ing|ed)?\b.{1,30}\bto)\b",
+    re.I,
+)
 _COMPARATIVE = re.compile(
     r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder|easier|harder|gentler|kinder)\b",
     re.I,
@@ -312,6 +315,7 @@ def _is_english_form(word: str, vocab: frozenset[str]) -> bool:
         return True
     for suffix, repl in (
         ("ies", "y"),
+        ("ied", "y"),  # "terrified"
         ("es", ""),
         ("s", ""),
         ("ed", ""),
@@ -322,6 +326,9 @@ def _is_english_form(word: str, vocab: frozenset[str]) -> bool:
     ):
         if word.endswith(suffix) and word[: -len(suffix)] + repl in vocab:
             return True
+        stem_ = word[: -len(suffix)]
+        if suffix in ("ed", "ing") and not repl and len(stem_) >= 3 and stem_[-1] == stem_[-2] and stem_[:-1] in vocab:
+            return True  # "stopped", "binned"
     return False
 
 
@@ -378,6 +385,9 @@ _MISSED_DOSE = re.compile(
 )
 
 
+_CARRIED = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*\??\s*$")  # what a rewritten follow-up carries
+
+
 def question_type(text: str) -> QuestionType:
     text = _MISSED_DOSE.sub("missed", text)
     for name, pattern in _QTYPES:
@@ -405,7 +415,12 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     notes = tuple(dict.fromkeys(n for g in drugs for n in (lexicon.entries[g].reference, g) if n))
     expansion = vocabulary.expand(text)
     terms = expansion.terms
-    qtype = question_type(text)
+    # What kind of answer is wanted is asked by the patient's own words, not the conversation a follow-up
+    # carries in brackets ("is that why i feel rough when i forget one (venlafaxine, how long does it stay)");
+    # a follow-up that asks nothing of its own kind ("and for kids?") asks the earlier question again.
+    qtype = question_type(_CARRIED.sub("", text))
+    if qtype == "other":
+        qtype = question_type(text)
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
         qtype = "comparison"  # "which stays in your body longer, prozac or zoloft"
     elif qtype == "comparison" and len(drugs) < 2 and _RANKS.search(text):
@@ -451,7 +466,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         for t in re.finditer(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>|<[^<>]{0,200}>", text, re.I | re.S)
     ]
     judged: set[str] = set()
-    topics: list[tuple[int, float, str, str]] = []  # (corpus chunks using it, English frequency, word, phrase)
+    topics: list[
+        tuple[int, float, str, str]
+    ] = []  # (chunks using it, 0 if in capitals; English frequency, word, phrase)
     absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")
     present = 0  # specific (not everyday) words of the question the corpus does use
     present_before = 0  # ... and of the context before it ("dad has had two falls. could the tablets be to blame?")
@@ -509,7 +526,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 )
                 and not _CLASS_WORDS.fullmatch(word)
             ):
-                topics.append((used_in, _zipf(word), word, _phrase_around(text, hit)))
+                # A term written in capitals ("PPHN") is named as the subject: it comes before a rare lower-case word.
+                rank = 0 if shouted(hit.group(0)) and not text.isupper() else used_in
+                topics.append((rank, _zipf(word), word, _phrase_around(text, hit)))
             # A name the lexicon does not know and the corpus only mentions in passing ("gabapentin" in one
             # list of drugs) is still a drug we have no source on.
             passing = 0 < corpus.chunk_counts.get(word, 0) <= PASSING_MENTION

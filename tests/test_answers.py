@@ -1,6 +1,8 @@
 """Answers on the real corpus with the real model (issue 12): the answer must be about what was asked,
 and a question outside the sources is declined by name instead of quoting something unrelated."""
 
+import re
+
 import pytest
 
 from qa import DISCLAIMER
@@ -238,3 +240,41 @@ def test_the_first_paragraph_quotes_what_was_asked(model_bot, question: str, lea
     answer = model_bot.ask(question)
     assert answer.kind == "answer", answer.text
     assert lead in answer.text.split("\n\n")[0], answer.text
+
+
+def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> None:
+    # "The last time I spoke to him he said he stopped for good because ..." is his friend's reason
+    answer = model_bot.ask(
+        "why did the doctor who writes desmolysium come off his escitalopram in the end? he seemed to like it"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "he said he stopped" not in answer.text.split("\n\n")[0], answer.text
+
+
+def test_a_follow_up_on_that_is_answered_about_what_the_last_answer_said(model_bot) -> None:
+    history = [
+        {"role": "user", "content": "why does celexa have a dose cap"},
+        {
+            "role": "assistant",
+            "content": "Citalopram prolongs the QT interval of the heart's electrical cycle in a dose-dependent way, "
+            "which can lead to dangerous heart rhythms.",
+        },
+    ]
+    answer = model_bot.ask("what symptoms would mean that's happening to me?", history=history)
+    assert answer.kind == "answer", answer.text
+    assert re.search(r"palpitations|fainting|shortness of breath", answer.text), answer.text
+
+
+def test_how_likely_is_answered_with_the_rate(model_bot) -> None:
+    # the term in capitals (PPHN) is the topic, not the rarer word "midwife"
+    history = [
+        {"role": "user", "content": "midwife mentioned something called PPHN with antidepressants?"},
+        {
+            "role": "assistant",
+            "content": "Persistent pulmonary hypertension of the newborn (PPHN) is a rare breathing problem in newborn "
+            "babies.",
+        },
+    ]
+    answer = model_bot.ask("how likely is it really if i stay on my sertraline right up to the birth?", history=history)
+    assert answer.kind == "answer", answer.text
+    assert re.search(r"per 1,000|per 10,000", answer.text.split("\n\n")[0]), answer.text

@@ -532,3 +532,89 @@ def test_a_list_of_short_phrases_is_a_sentence_of_signs() -> None:
         "The choice to start, continue or switch an SSRI while breastfeeding is a decision to make with the "
         "prescriber, weighing the baby's exposure against the risks of untreated depression."
     )
+
+
+@pytest.mark.parametrize(
+    ("earlier", "said", "question", "wanted", "unwanted"),
+    [
+        # the last answer named two medicines; "the second one" is its second
+        (
+            "which ssris are approved for ptsd in america",
+            "In the US, sertraline (Zoloft) and paroxetine (Paxil) are the SSRIs approved for PTSD.",
+            "the second one - isn't that the one people say is a nightmare to come off?",
+            "paroxetine",
+            "sertraline",
+        ),
+        # "the other one" is the one the user has not heard of, and "what's that for" asks about it
+        (
+            "which ssris are least likely to wreck your sex life",
+            "Escitalopram and fluvoxamine had lower rates, but still higher than placebo.",
+            "never heard of the other one. what's that normally prescribed for?",
+            "fluvoxamine",
+            "sex life",
+        ),
+        # "adding it to my sertraline" combines the two: "it" is the medicine asked about before
+        (
+            "is remeron an ssri",
+            "Mirtazapine, sold as Remeron, is an antidepressant that is not an SSRI.",
+            "does adding it to my sertraline actually help if im still low",
+            "mirtazapine",
+            "",
+        ),
+        # a question that names its own medicine, after one that named none: "it" is what was asked about
+        (
+            "midwife mentioned something called PPHN with antidepressants?",
+            "Persistent pulmonary hypertension of the newborn (PPHN) is a rare breathing problem in newborn babies.",
+            "how likely is it really if i stay on my sertraline right up to the birth?",
+            "pphn",
+            "",
+        ),
+        (
+            "what's akathisia",
+            "Akathisia is a distressing inner restlessness with an urge to keep moving.",
+            "pretty sure thats what ive got since starting paroxetine last week. what am i supposed to do",
+            "akathisia",
+            "",
+        ),
+    ],
+)
+def test_follow_ups_read_the_last_answer(earlier: str, said: str, question: str, wanted: str, unwanted: str) -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": said}]
+    out = rewrite(question, history, lexicon, vocabulary)
+    assert wanted in out.lower(), out
+    assert not unwanted or unwanted not in out.lower(), out
+
+
+def test_a_follow_up_pointing_at_that_carries_what_the_last_answer_was_about() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "why does celexa have a dose cap"},
+        {"role": "assistant", "content": "Citalopram prolongs the QT interval of the heart's electrical cycle."},
+    ]
+    answered = "Can citalopram affect my heart rhythm?"
+    out = rewrite("what symptoms would mean that's happening to me?", history, lexicon, vocabulary, answered=answered)
+    assert "heart rhythm" in out, out
+    # a question with a subject of its own does not take it
+    out = rewrite("what about lexapro?", history, lexicon, vocabulary, answered=answered)
+    assert "heart rhythm" not in out, out
+
+
+def test_the_kind_of_answer_is_asked_by_the_patients_own_words(words) -> None:
+    carried = "(venlafaxine, whats the half life of xr, How long does venlafaxine stay in the body)?"
+    assert analyse(f"is that why i feel so rough when i forget one {carried}", words).qtype == "reason"
+    # a follow-up that asks nothing of its own kind asks the earlier question again
+    assert analyse("and for kids (sertraline, how long does it take to work)?", words).qtype == "duration"
+
+
+def test_a_term_in_capitals_is_the_topic_before_a_rarer_word() -> None:
+    texts = [*TEXTS, "PPHN is a rare breathing problem.", "The evidence on PPHN was debated. Ask a midwife."]
+    words = corpus_words(texts, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+    assert analyse("my midwife mentioned something called PPHN, how likely is it", words).topic == "pphn"
+
+
+def test_inflected_forms_are_english_words() -> None:
+    from qa.question import is_english
+
+    assert is_english("terrified") and is_english("stopped") and is_english("binned")
+    assert not is_english("sertralined")
