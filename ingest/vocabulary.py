@@ -48,6 +48,7 @@ class Expansion:
     populations: frozenset[str]
     phrases: tuple[str, ...]  # the patient phrases found
     subjects: tuple[str, ...] = ()  # those that say what is asked about, not only who ("my nan")
+    conditions: tuple[str, ...] = ()  # subjects that are also a state the patient is in ("while nursing")
 
 
 class Vocabulary:
@@ -69,6 +70,7 @@ class Vocabulary:
         populations: set[str] = set()
         phrases: list[str] = []
         subjects: list[str] = []
+        conditions: list[str] = []
         if self._pattern is not None:
             for m in self._pattern.finditer(norm):
                 found = re.sub(r"\s+", " ", m.group(0))
@@ -78,6 +80,8 @@ class Vocabulary:
                 phrases.append(m.group(0))
                 if entry.population not in _PEOPLE and not entry.frame:
                     subjects.append(m.group(0))
+                    if entry.population:
+                        conditions.append(m.group(0))
                 if entry.means and entry.means not in terms:
                     terms.append(entry.means)
                 if entry.population:
@@ -89,7 +93,7 @@ class Vocabulary:
                 populations.add(group)
                 if AGE_WORDING[group] not in terms:
                     terms.append(AGE_WORDING[group])  # searched for as the sources say it
-        return Expansion(" ".join(terms), frozenset(populations), tuple(phrases), tuple(subjects))
+        return Expansion(" ".join(terms), frozenset(populations), tuple(phrases), tuple(subjects), tuple(conditions))
 
 
 def _norm(text: str) -> str:

@@ -324,7 +324,11 @@ def part_question(
     how common is it"); a condition the `whole` question names comes along too."""
     extra: list[str] = []
     if earlier and _THING.search(part) and not lexicon.mentions(earlier):  # with a drug named, "it" is the drug
-        extra.append(" ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP))
+        named_class = _CLASS_WORD.search(earlier)
+        if named_class:  # "does staying on my SSRI ... and will being on it affect an epidural": "it" is the SSRI
+            extra.append(named_class.group(0))
+        else:
+            extra.append(" ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP))
     if not lexicon.mentions(part) and not _CLASS_WORD.search(part):
         extra.extend(drugs)
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))

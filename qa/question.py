@@ -344,6 +344,11 @@ def _verb_like(word: str) -> bool:
     return word.endswith(("ed", "ing")) or max(_zipf(word + "d"), _zipf(word + "ed")) >= VERB_ZIPF
 
 
+def _adverb(word: str) -> bool:
+    """'separately', 'regularly': how something is done, not what a question is about."""
+    return word.endswith("ly") and len(word) > 5 and is_english(word[:-2])
+
+
 def is_everyday(word: str) -> bool:
     """A common English word, or a form of one ("messed" of "mess", "wrecking" of "wreck")."""
     return _zipf(word) >= COMMON_ZIPF or any(_zipf(base) >= COMMON_ZIPF for base in _base_forms(word))
@@ -466,6 +471,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         for t in re.finditer(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>|<[^<>]{0,200}>", text, re.I | re.S)
     ]
     judged: set[str] = set()
+    tail = _CARRIED.search(text)
+    carried_from = tail.start() if tail else len(text)  # what a follow-up or a part carries from before
     topics: list[
         tuple[int, float, str, str]
     ] = []  # (chunks using it, 0 if in capitals; English frequency, word, phrase)
@@ -516,12 +523,14 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                     uncovered.append(_phrase_around(text, hit))
             continue
         if corpus.known(word):
-            present += 0 if is_everyday(word) else 1  # a specific word the sources use: the topic is theirs
+            # a specific word the sources use: the topic is theirs (not a class carried in from another part)
+            carried_class = bool(_CLASS_WORDS.fullmatch(word)) and hit.start() >= carried_from
+            present += 0 if is_everyday(word) or _adverb(word) or carried_class else 1
             if (
                 0 < corpus.stem_counts.get(stem(word), 0) <= RARE_CHUNKS
                 and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
                 and (
-                    not (is_everyday(word) or typo_of_everyday(word) or _verb_like(word))
+                    not (is_everyday(word) or typo_of_everyday(word) or _verb_like(word) or _adverb(word))
                     or (shouted(hit.group(0)) and not text.isupper())
                 )
                 and not _CLASS_WORDS.fullmatch(word)
@@ -591,7 +600,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered_topic=bool(missing_words)
         and not present
         and not half_covered
-        and not expansion.subjects
+        # "is a local anaesthetic ok while nursing": breastfeeding is the patient's state, the anaesthetic the subject
+        and not set(expansion.subjects) - set(expansion.conditions)
         and (len(drugs) < 2 or qtype == "comparison"),  # two drugs: their combination, unless compared on it
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",

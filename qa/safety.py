@@ -75,7 +75,6 @@ _SLANG = {
     "wont": "will not",
     "od": "overdose",
     "oded": "overdosed",
-    "odd": "overdosed",
     "unalive": "kill",
     "meds": "pills",
     "tabs": "tablets",
@@ -113,7 +112,8 @@ _CRISIS_PATTERNS = [
     r"\b(?:want|wish)\s+(?:it all|everything|the pain)\s+to\s+(?:end|stop)\b",
     r"\b(?:goodbye|suicide)\s+(?:letter|note)s?\b|\bgoodbye forever\b|\bgoodbye cruel world\b",
     # overdose taken: "I took 30 pills", "I've swallowed the whole bottle", "I overdosed"
-    rf"\b{_FIRST}\b[^.?!]{{0,30}}\b(?:took|taken|swallowed|swallow|ate|downed|popped)\b[^.?!]{{0,30}}\b(?:pills|tablets|whole bottle|whole pack|whole box|bottle|pack|all of my|all my|too many|too much|way too|a lot of|a handful|\d{{2,}})\b",
+    # (a quantity is what makes it one: "I took my tablets late today" and "mum can't swallow tablets" are not)
+    rf"\b{_FIRST}\b[^.?!]{{0,30}}\b(?:took|taken|swallowed|ate|downed|popped)\b[^.?!]{{0,30}}(?:\b(?:whole bottle|whole pack|whole box|the bottle|the pack|all of my|all my|all the|all of the|too many|too much|way too|a lot of|loads of|lots of|a handful|the rest of)\b|\b\d{{2,}}\s+(?:\w+\s+){{0,2}}?(?:pills|tablets|capsules|of (?:my|them|the|his|her|those))\b)",
     rf"\b{_FIRST}\b[^.?!]{{0,25}}\b(?:overdosed|have overdosed|just overdosed|overdosing)\b",
     rf"\b{_FIRST}\b[^.?!]{{0,30}}\boverdose\b[^.?!]{{0,25}}\b(?:tonight|today|now|on purpose|intentionally|deliberately)\b",
     r"\b(?:saving|stockpiling|hoarding|collecting)\s+(?:up\s+)?(?:my\s+)?(?:pills|tablets)\b",
@@ -168,6 +168,7 @@ def _correct(word: str) -> str:
 
 def normalise(text: str) -> str:
     text = text.lower().replace("’", "'").replace("‘", "'")
+    text = re.sub(r"\bod'd\b", "overdosed", text)  # "I OD'd"; "came back odd" is only odd
     text = re.sub(r"(\w)'(\w)", r"\1\2", text)  # i'm → im, don't → dont (then expanded)
     text = re.sub(r"(.)\1{2,}", r"\1\1", text)  # sooooo → soo
     text = re.sub(r"[^a-z0-9.?!]+", " ", text)

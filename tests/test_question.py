@@ -618,3 +618,26 @@ def test_inflected_forms_are_english_words() -> None:
 
     assert is_english("terrified") and is_english("stopped") and is_english("binned")
     assert not is_english("sertralined")
+
+
+def test_it_in_a_part_after_a_part_on_the_class_is_the_class() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    earlier = "Does staying on my SSRI late in pregnancy cause breathing problems in the newborn"
+    out = part_question(
+        "And will being on it affect whether I can have an epidural", (), frozenset(), lexicon, vocabulary, earlier
+    )
+    assert "(SSRI)" in out and "breathing" not in out, out
+
+
+def test_a_class_carried_from_another_part_is_not_a_subject_the_sources_cover(words) -> None:
+    assert analyse("and will being on them affect whether i can have an epidural (SSRIs)?", words).uncovered_topic
+    # the class the patient asks about himself is
+    assert not analyse("how do ssris actually work, like in plain english", words).uncovered_topic
+
+
+def test_an_adverb_is_not_what_a_question_is_about() -> None:
+    texts = [*TEXTS, "Take the two medicines separately."]
+    words = corpus_words(texts, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+    q = analyse("Separately, is a local anaesthetic at the dentist ok while I'm nursing", words)
+    assert q.topic != "separately"
+    assert q.uncovered_topic, q

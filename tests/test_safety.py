@@ -42,6 +42,8 @@ CRISIS = [
     "i dont see any reason to live",
     "I'm ready to end my life",
     "ive taken way too many tablets",
+    "I OD'd on my pills last night",
+    "my son swallowed a handful of my pills",
 ]
 GENERAL = [
     "What does the FDA boxed warning on suicidality say?",
@@ -62,6 +64,11 @@ GENERAL = [
     "Could sertraline give my son suicidal thoughts?",
     "Why do they want teenagers on fluoxetine to be watched closely?",
     "Does he need to stop sertraline before surgery?",
+    # taking or swallowing tablets is not an overdose without a quantity; "odd" is a word
+    "i took my tablets late today, is that ok",
+    "since her stroke my mum can't swallow tablets. is it ok to crush her sertraline?",
+    "i took 20 mg this morning instead of at night",
+    "my TSH came back odd on my last bloods. can citalopram throw off thyroid results?",
 ]
 PERSONAL = [
     "Should I stop taking my sertraline?",
