@@ -57,6 +57,7 @@ _SOMEONE_ELSE = re.compile(
     r"boyfriend|wife|husband|colleague|patients?|people|he|she|they)\b",
     re.I,
 )
+_LABEL_CITED = re.compile(r"\([^()]*\blabels?\b[^()]*\)", re.I)  # "(Prozac label)", "(Effexor XR label)"
 _REFERS_BACK = re.compile(  # "... with any of these medicines": what they are is said just before
     r"\b(?:these|those|such) (?:medicines|drugs|combinations|conditions|signs|symptoms|numbers|ratios|comparisons|enzymes|problems)\b",
     re.I,
@@ -156,7 +157,9 @@ class ExtractiveAnswerer:
             ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
             chunk = self.index.chunks[ci]
             lexicon = self.index.lexicon
-            found = {m.generic for m in lexicon.mentions(self.index.sentence_text(row), fuzzy=False)}
+            # "(Prozac label)" names where a class-wide fact comes from, not what the sentence is about
+            text = _LABEL_CITED.sub(" ", self.index.sentence_text(row))
+            found = {m.generic for m in lexicon.mentions(text, fuzzy=False)}
             if not found:
                 local = chunk.text[: start - chunk.start]
                 line = local[local.rfind("\n") + 1 :]

@@ -234,6 +234,8 @@ def test_a_question_on_another_medicine_with_an_ssri_is_answered_about_that_medi
         ("what side effects did the blog writer get in the first couple days on it", "feeling hot"),
         # 'FINISH' is an everyday English word, but written in capitals it names the sources' mnemonic
         ("what does the FINISH thing stand for with antidepressant withdrawal", "flu-like"),
+        # "(Prozac label)" says where a class-wide finding comes from; the sentence is not about fluoxetine
+        ("my gran is 70 and on sertraline. does the suicide warning apply to someone her age?", "reduced risk"),
     ],
 )
 def test_the_first_paragraph_quotes_what_was_asked(model_bot, question: str, lead: str) -> None:
