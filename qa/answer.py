@@ -116,7 +116,7 @@ _POPULATION = {
         re.I,
     ),
     "pregnant": re.compile(r"\b(?:pregnan\w*|trimester|newborns?|births?|unborn)\b", re.I),
-    "breastfeeding": re.compile(r"\b(?:breast\w*|milk|nursing|infants?)\b", re.I),
+    "breastfeeding": re.compile(r"\b(?:breast\w*|milk|nursing|infants?|bab(?:y|ies)|baby.s)\b", re.I),
 }
 
 

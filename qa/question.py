@@ -104,7 +104,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         "signs",
         re.compile(
             r"\b(?:feel like|feels like|what (?:are the |)(?:signs|symptoms)|what signs|which signs|what symptoms"
-            r"|(?:look|watch) (?:out )?for|look out for|what happens (?:if|when))\b",
+            r"|(?:look|looking|watch|watching|keep an eye) (?:out )?for|what happens (?:if|when))\b",
             re.I,
         ),
     ),

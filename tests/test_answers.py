@@ -280,3 +280,16 @@ def test_how_likely_is_answered_with_the_rate(model_bot) -> None:
     answer = model_bot.ask("how likely is it really if i stay on my sertraline right up to the birth?", history=history)
     assert answer.kind == "answer", answer.text
     assert re.search(r"per 1,000|per 10,000", answer.text.split("\n\n")[0]), answer.text
+
+
+def test_what_to_look_out_for_in_a_breastfed_baby_is_the_signs(model_bot) -> None:
+    history = [
+        {"role": "user", "content": "is sertraline ok if im breastfeeding my 6 week old"},
+        {
+            "role": "assistant",
+            "content": "LactMed reports that most expert reviewers consider sertraline a preferred antidepressant during breastfeeding.",
+        },
+    ]
+    answer = model_bot.ask("what should i be looking out for in him though", history=history)
+    assert answer.kind == "answer", answer.text
+    assert re.search(r"not feeding|unusually sleepy|colic", answer.text), answer.text
