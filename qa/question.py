@@ -344,6 +344,13 @@ def _verb_like(word: str) -> bool:
     return word.endswith(("ed", "ing")) or max(_zipf(word + "d"), _zipf(word + "ed")) >= VERB_ZIPF
 
 
+def _names_a_medicine(word: str, corpus: CorpusWords) -> bool:
+    """A drug the lexicon knows, or a name the sources use that is no English word ("ramelteon")."""
+    return bool(corpus.lexicon.generic(word)) or (
+        corpus.known(word) and not is_english(word) and not _CLASS_WORDS.fullmatch(word)
+    )
+
+
 def _adverb(word: str) -> bool:
     """'separately', 'regularly': how something is done, not what a question is about."""
     return word.endswith("ly") and len(word) > 5 and is_english(word[:-2])
@@ -473,6 +480,12 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     judged: set[str] = set()
     tail = _CARRIED.search(text)
     carried_from = tail.start() if tail else len(text)  # what a follow-up or a part carries from before
+    # "ramelteon (rozerem)": a name in brackets after a medicine the sources know is another name for it
+    aliases = [
+        (m.start(2), m.end(2))
+        for m in re.finditer(r"\b([A-Za-z][\w-]{3,})\s*\(([A-Za-z][\w -]{2,30})\)", text)
+        if m.start(2) < carried_from and _names_a_medicine(m.group(1).lower(), corpus)
+    ]
     topics: list[
         tuple[int, float, str, str]
     ] = []  # (chunks using it, 0 if in capitals; English frequency, word, phrase)
@@ -482,7 +495,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = hit.group(0).lower().replace("'", "").replace("’", "")
         if (
-            any(s <= hit.start() < e for s, e in [*drug_spans, *markup])
+            any(s <= hit.start() < e for s, e in [*drug_spans, *markup, *aliases])
             or word in STOPWORDS
             or word in lay_words
             or word in GENERIC

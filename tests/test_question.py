@@ -641,3 +641,12 @@ def test_an_adverb_is_not_what_a_question_is_about() -> None:
     q = analyse("Separately, is a local anaesthetic at the dentist ok while I'm nursing", words)
     assert q.topic != "separately"
     assert q.uncovered_topic, q
+
+
+def test_a_name_in_brackets_after_a_medicine_is_another_name_for_it() -> None:
+    texts = [*TEXTS, "Fluvoxamine raises ramelteon levels a great deal."]
+    words = corpus_words(texts, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+    assert analyse("can he take ramelteon (rozerem) with his fluvoxamine", words).unknown_names == ()
+    assert "rozerem" in analyse("can he take rozerem with his fluvoxamine", words).unknown_names
+    # what a rewritten follow-up carries in brackets is no alias ("a normal ssri (tianeptine)")
+    assert analyse("what is tianeptine", words).unknown_names == ("tianeptine",)
