@@ -264,6 +264,10 @@ def rewrite(
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
         extra.extend(d for d in ctx.drugs if d not in {m.generic for m in own_drugs})
+    if own_drugs and _BOTH.search(question):
+        # "whats the most she can have of the citalopram if shes on both": the other one is the omeprazole
+        named = {m.generic for m in own_drugs}
+        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if d not in named and d not in extra)
     if own_drugs and not ctx.drugs and ctx.topic and (points_back or _THAT_EVENT.search(question)):
         # "how likely is it if i stay on my sertraline" after a question on PPHN that named no medicine:
         # "it" cannot be a medicine from before, so it is what was asked about

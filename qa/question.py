@@ -144,7 +144,10 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     ),
     (
         "dose",
-        re.compile(r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength)\b", re.I),
+        re.compile(
+            r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength|the most (?:\w+ ){0,2}(?:can|could|should|is allowed to) (?:\w+ )?(?:have|take))\b",
+            re.I,
+        ),
     ),
     ("truth", re.compile(r"\b(true|myth|really|actually|proven|evidence|a lie|real thing|scam|debunked)\b", re.I)),
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),

@@ -650,3 +650,17 @@ def test_a_name_in_brackets_after_a_medicine_is_another_name_for_it() -> None:
     assert "rozerem" in analyse("can he take rozerem with his fluvoxamine", words).unknown_names
     # what a rewritten follow-up carries in brackets is no alias ("a normal ssri (tianeptine)")
     assert analyse("what is tianeptine", words).unknown_names == ("tianeptine",)
+
+
+def test_the_most_one_can_have_asks_for_a_dose(words) -> None:
+    assert analyse("whats the most she can have of the citalopram", words).qtype == "dose"
+
+
+def test_on_both_brings_the_other_medicine_of_the_conversation() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "my mum takes omeprazole for reflux, does that do anything to citalopram"},
+        {"role": "assistant", "content": "Citalopram is partly broken down by the enzyme CYP2C19."},
+    ]
+    out = rewrite("so whats the most she can have of the citalopram if shes on both?", history, lexicon, vocabulary)
+    assert "omeprazole" in out, out
