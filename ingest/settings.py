@@ -159,8 +159,9 @@ class AnswerSettings(BaseModel):
         0.6, description="A disputed claim is shown when the question is at least this similar to it."
     )
     uncovered_relevance: float = Field(
-        0.5,
-        description="A question with words the corpus never uses is declined unless its best sentence is at least this similar.",
+        0.55,
+        description="A question with words the corpus never uses is declined unless its best sentence is at least this "
+        "similar (tuned on the dev split and its patient probe sets).",
     )
     max_unknown_share: float = Field(
         0.5,
