@@ -47,7 +47,8 @@ _TOPIC_POPULATIONS = frozenset({"pregnant", "breastfeeding"})
 # A part of a question that asks something itself, rather than only telling ("my dad is 70, ..."); the
 # asking may follow a few words of context ("sertraline - can it give you a rash", "nan is on seroxat. can it").
 _ASKS = re.compile(
-    r"(?:^|[-–:,.;]\s*)\W*(?:(?:and|also|so|but|or|plus)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b",
+    r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
+    r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b",  # "I'm also wondering whether botox ..."
     re.I,
 )
 

@@ -215,7 +215,7 @@ def rewrite(
     points_back = bool(_THING.search(question))
     if _WHICH_RANKS.search(question) and ctx.topic:
         # "which one is least likely to": a choice between medicines, on the topic asked before.
-        return f"{question.rstrip(' ?')} ({ctx.topic})?"
+        return f"{question.rstrip(' ?.!')} ({ctx.topic})?"
     if (
         own_drugs
         and ctx.topic
@@ -230,12 +230,12 @@ def rewrite(
     ):
         # "what about paxil then, is it worse" after a question on sertraline: one medicine of the patient's
         # kind in place of another, on the same topic; "it" is the new one.
-        return f"{question.rstrip(' ?')} ({ctx.topic})?"
+        return f"{question.rstrip(' ?.!')} ({ctx.topic})?"
     if names_none and _NEW_SUBJECT.search(question):
         # "what about paracetamol" after "ibuprofen with sertraline": the new word takes the other
         # medicine's place; the patient's own medicine (one with its own note) and the topic stay.
         own_medicines = [d for d in ctx.drugs if lexicon.has_own_note(d)] or list(ctx.drugs[:1])
-        return f"{question.rstrip(' ?')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
+        return f"{question.rstrip(' ?.!')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
     if not _CONDITION.search(question) and (_TREATMENT_CHOICE.search(question) or _HAS_IT.search(question)):
         extra.extend(c for c in ctx.conditions if c not in extra)  # "talking therapy first", "teenagers with it"
     ordinal = _ORDINAL.search(question)
@@ -310,7 +310,7 @@ def rewrite(
         extra.extend(_POPULATION_WORDS[p] for p in sorted(carried))
     if not extra:
         return question
-    return f"{question.rstrip(' ?')} ({', '.join(extra)})?"
+    return f"{question.rstrip(' ?.!')} ({', '.join(extra)})?"
 
 
 def part_question(
@@ -340,4 +340,4 @@ def part_question(
         # "my wife has ptsd. which ssris ..., and is medication the first thing they try"
         extra.extend(dict.fromkeys(c.lower() for c in _CONDITION.findall(whole)))
     extra = [e for e in extra if e]
-    return f"{part.rstrip(' ?')} ({', '.join(extra)})?" if extra else part
+    return f"{part.rstrip(' ?.!')} ({', '.join(extra)})?" if extra else part

@@ -293,3 +293,29 @@ def test_what_to_look_out_for_in_a_breastfed_baby_is_the_signs(model_bot) -> Non
     answer = model_bot.ask("what should i be looking out for in him though", history=history)
     assert answer.kind == "answer", answer.text
     assert re.search(r"not feeding|unusually sleepy|colic", answer.text), answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "missing", "answered"),
+    [
+        # a numbered list of two questions
+        (
+            "two quick ones about remeron: 1) is it actually an ssri? 2) is it ok with my thyroid tablets?",
+            "thyroid",
+            "not an SSRI",
+        ),
+        # "I'm also wondering whether ..." asks a second question, and the full stop before the part's
+        # carried medicine does not hide its own words
+        (
+            "Is heavy sweating a recognised thing on paroxetine? I'm also wondering whether botox in my armpits "
+            "would be safe alongside it.",
+            "botox",
+            "sweating",
+        ),
+    ],
+)
+def test_a_second_question_in_another_form_is_a_part(model_bot, question: str, missing: str, answered: str) -> None:
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    assert f"don't cover {missing}" in answer.text, answer.text
+    assert answered in answer.text, answer.text
