@@ -37,6 +37,7 @@ class LoadedIndex:
     sentences_of_chunk: list[np.ndarray] = field(default_factory=list)
     _chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _claim_drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _quotable: list[tuple[int, str]] = field(default_factory=list, repr=False)  # (row, text) of sentences to find
 
     def __post_init__(self) -> None:
         self.chunk_row = {c.chunk_id: i for i, c in enumerate(self.chunks)}
@@ -70,13 +71,14 @@ class LoadedIndex:
 
     def first_quoted(self, text: str) -> int | None:
         """The row of the sentence a text quotes first (an earlier answer), or None when it quotes none."""
-        found: tuple[int, int] | None = None
-        for row in range(len(self.sentence_rows)):
-            sentence = self.sentence_text(row)
-            at = text.find(sentence) if len(sentence) >= QUOTED_MIN else -1
-            if at >= 0 and (found is None or at < found[0]):
-                found = (at, row)
-        return None if found is None else found[1]
+        if not self._quotable:
+            self._quotable = [
+                (row, sentence)
+                for row in range(len(self.sentence_rows))
+                if len(sentence := self.sentence_text(row)) >= QUOTED_MIN
+            ]
+        found = [(at, row) for row, sentence in self._quotable if (at := text.find(sentence)) >= 0]
+        return min(found)[1] if found else None
 
     def sentence_text(self, row: int) -> str:
         ci, start, end = (int(x) for x in self.sentence_rows[row])

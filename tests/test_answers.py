@@ -206,6 +206,20 @@ def test_a_follow_up_is_not_answered_with_the_sentence_just_given(model_bot) -> 
             "TMS",
             "at least two",
         ),
+        # a numbered list of two questions
+        (
+            "two quick ones about remeron: 1) is it actually an ssri? 2) is it ok with my thyroid tablets?",
+            "thyroid",
+            "not an SSRI",
+        ),
+        # "I'm also wondering whether ..." asks a second question, and the full stop before the part's
+        # carried medicine does not hide its own words
+        (
+            "Is heavy sweating a recognised thing on paroxetine? I'm also wondering whether botox in my armpits "
+            "would be safe alongside it.",
+            "botox",
+            "sweating",
+        ),
     ],
 )
 def test_each_part_is_answered_or_named_as_not_covered(model_bot, question: str, missing: str, answered: str) -> None:
@@ -253,69 +267,42 @@ def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> 
     assert "he said he stopped" not in answer.text.split("\n\n")[0], answer.text
 
 
-def test_a_follow_up_on_that_is_answered_about_what_the_last_answer_said(model_bot) -> None:
-    history = [
-        {"role": "user", "content": "why does celexa have a dose cap"},
-        {
-            "role": "assistant",
-            "content": "Citalopram prolongs the QT interval of the heart's electrical cycle in a dose-dependent way, "
-            "which can lead to dangerous heart rhythms.",
-        },
-    ]
-    answer = model_bot.ask("what symptoms would mean that's happening to me?", history=history)
-    assert answer.kind == "answer", answer.text
-    assert re.search(r"palpitations|fainting|shortness of breath", answer.text), answer.text
-
-
-def test_how_likely_is_answered_with_the_rate(model_bot) -> None:
-    # the term in capitals (PPHN) is the topic, not the rarer word "midwife"
-    history = [
-        {"role": "user", "content": "midwife mentioned something called PPHN with antidepressants?"},
-        {
-            "role": "assistant",
-            "content": "Persistent pulmonary hypertension of the newborn (PPHN) is a rare breathing problem in newborn "
-            "babies.",
-        },
-    ]
-    answer = model_bot.ask("how likely is it really if i stay on my sertraline right up to the birth?", history=history)
-    assert answer.kind == "answer", answer.text
-    assert re.search(r"per 1,000|per 10,000", answer.text.split("\n\n")[0]), answer.text
-
-
-def test_what_to_look_out_for_in_a_breastfed_baby_is_the_signs(model_bot) -> None:
-    history = [
-        {"role": "user", "content": "is sertraline ok if im breastfeeding my 6 week old"},
-        {
-            "role": "assistant",
-            "content": "LactMed reports that most expert reviewers consider sertraline a preferred antidepressant during breastfeeding.",
-        },
-    ]
-    answer = model_bot.ask("what should i be looking out for in him though", history=history)
-    assert answer.kind == "answer", answer.text
-    assert re.search(r"not feeding|unusually sleepy|colic", answer.text), answer.text
-
-
 @pytest.mark.parametrize(
-    ("question", "missing", "answered"),
+    ("earlier", "said", "question", "wanted", "lead_only"),
     [
-        # a numbered list of two questions
+        # "that" is what the last answer said (QT prolongation), not the earlier question (the dose cap)
         (
-            "two quick ones about remeron: 1) is it actually an ssri? 2) is it ok with my thyroid tablets?",
-            "thyroid",
-            "not an SSRI",
+            "why does celexa have a dose cap",
+            "Citalopram prolongs the QT interval of the heart's electrical cycle in a dose-dependent way, "
+            "which can lead to dangerous heart rhythms.",
+            "what symptoms would mean that's happening to me?",
+            r"palpitations|fainting|shortness of breath",
+            False,
         ),
-        # "I'm also wondering whether ..." asks a second question, and the full stop before the part's
-        # carried medicine does not hide its own words
+        # the term in capitals (PPHN) is the topic, not the rarer word "midwife"; "how likely" wants the rate
         (
-            "Is heavy sweating a recognised thing on paroxetine? I'm also wondering whether botox in my armpits "
-            "would be safe alongside it.",
-            "botox",
-            "sweating",
+            "midwife mentioned something called PPHN with antidepressants?",
+            "Persistent pulmonary hypertension of the newborn (PPHN) is a rare breathing problem in newborn babies.",
+            "how likely is it really if i stay on my sertraline right up to the birth?",
+            r"per 1,000|per 10,000",
+            True,
+        ),
+        # what to look out for in a breastfed baby is the signs, and a sentence on the baby counts
+        (
+            "is sertraline ok if im breastfeeding my 6 week old",
+            "LactMed reports that most expert reviewers consider sertraline a preferred antidepressant during "
+            "breastfeeding.",
+            "what should i be looking out for in him though",
+            r"not feeding|unusually sleepy|colic",
+            False,
         ),
     ],
 )
-def test_a_second_question_in_another_form_is_a_part(model_bot, question: str, missing: str, answered: str) -> None:
-    answer = model_bot.ask(question)
+def test_follow_ups_are_answered_about_what_the_conversation_points_to(
+    model_bot, earlier: str, said: str, question: str, wanted: str, lead_only: bool
+) -> None:
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": said}]
+    answer = model_bot.ask(question, history=history)
     assert answer.kind == "answer", answer.text
-    assert f"don't cover {missing}" in answer.text, answer.text
-    assert answered in answer.text, answer.text
+    text = answer.text.split("\n\n")[0] if lead_only else answer.text
+    assert re.search(wanted, text), answer.text

@@ -307,6 +307,13 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
     assert "fluoxetine" in out and "pregnancy" not in out
 
 
+def _rewritten(earlier: str, said: str, question: str) -> str:
+    """The follow-up `question` as rewritten after one user turn and the answer to it."""
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": said}]
+    return rewrite(question, history, lexicon, vocabulary).lower()
+
+
 @pytest.mark.parametrize(
     ("earlier", "question", "wanted", "unwanted"),
     [
@@ -391,11 +398,8 @@ def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
-    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
-    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": "..."}]
-    out = rewrite(question, history, lexicon, vocabulary)
-    assert wanted in out.lower(), out
-    assert not unwanted or unwanted not in out.lower(), out
+    out = _rewritten(earlier, "...", question)
+    assert wanted in out and not (unwanted and unwanted in out), out
 
 
 def test_which_of_the_two_carries_both_medicines_of_the_conversation() -> None:
@@ -579,11 +583,8 @@ def test_a_list_of_short_phrases_is_a_sentence_of_signs() -> None:
     ],
 )
 def test_follow_ups_read_the_last_answer(earlier: str, said: str, question: str, wanted: str, unwanted: str) -> None:
-    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
-    history = [{"role": "user", "content": earlier}, {"role": "assistant", "content": said}]
-    out = rewrite(question, history, lexicon, vocabulary)
-    assert wanted in out.lower(), out
-    assert not unwanted or unwanted not in out.lower(), out
+    out = _rewritten(earlier, said, question)
+    assert wanted in out and not (unwanted and unwanted in out), out
 
 
 def test_a_follow_up_pointing_at_that_carries_what_the_last_answer_was_about() -> None:
