@@ -243,7 +243,7 @@ def rewrite(
     # ("sertraline and paroxetine are approved for ptsd"); "the other one" is the one the user did not name.
     pair = ctx.drugs if len(ctx.drugs) >= 2 else ctx.answered_drugs
     resolved = names_none and ordinal is not None and len(pair) >= 2  # then "what's that for" is that medicine
-    if names_none and ordinal is not None and len(pair) >= 2:
+    if resolved and ordinal is not None:
         # "what is the second one approved for", "never heard of the other one"
         which = ordinal.group(1).lower()
         if which == "other":
@@ -264,6 +264,11 @@ def rewrite(
         extra.append(ctx.topic)  # "how long till it works for that": that = what was asked about before
     elif own_drugs and points_back:  # "is it ok with ibuprofen": "it" is the drug under discussion
         extra.extend(d for d in ctx.drugs if d not in {m.generic for m in own_drugs})
+    elif own_drugs and _VERDICT.search(question):
+        # "is brisdelle a bad idea for me" after "i take tamoxifen": the new medicine beside the other one the
+        # patient takes (one without a note of its own, linked to a topic note), not instead of it.
+        named = {m.generic for m in own_drugs}
+        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not lexicon.has_own_note(d) and d not in named)
     if own_drugs and _BOTH.search(question):
         # "whats the most she can have of the citalopram if shes on both": the other one is the omeprazole
         named = {m.generic for m in own_drugs}
@@ -272,11 +277,6 @@ def rewrite(
         # "how likely is it if i stay on my sertraline" after a question on PPHN that named no medicine:
         # "it" cannot be a medicine from before, so it is what was asked about
         extra.extend(t for t in (ctx.topic, answered) if t and t not in extra)
-    elif own_drugs and _VERDICT.search(question):
-        # "is brisdelle a bad idea for me" after "i take tamoxifen": the new medicine beside the other one the
-        # patient takes (one without a note of its own, linked to a topic note), not instead of it.
-        named = {m.generic for m in own_drugs}
-        extra.extend(d for d in (*ctx.drugs, *ctx.earlier_drugs) if not lexicon.has_own_note(d) and d not in named)
     content = [
         w
         for w in re.findall(r"[a-z]+", question.lower())
