@@ -154,16 +154,13 @@ class ExtractiveAnswerer:
         """Drugs a sentence is about: named in it, else earlier on its line, else in its title."""
         cached = self._drugs_cache.get(row)
         if cached is None:
-            ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
-            chunk = self.index.chunks[ci]
+            chunk = self.index.chunks[int(self.index.sentence_rows[row][0])]
             lexicon = self.index.lexicon
             # "(Prozac label)" names where a class-wide fact comes from, not what the sentence is about
             text = _LABEL_CITED.sub(" ", self.index.sentence_text(row))
             found = {m.generic for m in lexicon.mentions(text, fuzzy=False)}
             if not found:
-                local = chunk.text[: start - chunk.start]
-                line = local[local.rfind("\n") + 1 :]
-                found = {m.generic for m in lexicon.mentions(line, fuzzy=False)[:1]}
+                found = {m.generic for m in lexicon.mentions(self._line_before(row), fuzzy=False)[:1]}
             if not found and chunk.source_kind == "reference":
                 found = {m.generic for m in lexicon.mentions(chunk.title, fuzzy=False)[:1]}
             cached = self._drugs_cache[row] = frozenset(found)
@@ -174,13 +171,17 @@ class ExtractiveAnswerer:
         the words of the line before its first "I" name another person."""
         cached = self._others_cache.get(row)
         if cached is None:
-            ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
-            chunk = self.index.chunks[ci]
-            local = chunk.text[: start - chunk.start]
-            line = local[local.rfind("\n") + 1 :] + self.index.sentence_text(row)
+            line = self._line_before(row) + self.index.sentence_text(row)
             opening = re.split(r"\bI\b", line, maxsplit=1)[0]
             cached = self._others_cache[row] = bool(_SOMEONE_ELSE.search(opening))
         return cached
+
+    def _line_before(self, row: int) -> str:
+        """The text of the sentence's line (paragraph or list item) that comes before it."""
+        ci, start, _ = (int(x) for x in self.index.sentence_rows[row])
+        chunk = self.index.chunks[ci]
+        local = chunk.text[: start - chunk.start]
+        return local[local.rfind("\n") + 1 :]
 
     def sentence_terms(self, row: int) -> frozenset[str]:
         cached = self._terms_cache.get(row)

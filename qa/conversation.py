@@ -133,6 +133,12 @@ def clean_history(history: Any, max_messages: int = 20) -> list[Message]:
     return out[-max_messages:] if max_messages else []
 
 
+def _carrying(question: str, extra: list[str]) -> str:
+    """The question with what it leans on in brackets, after its own closing punctuation:
+    "what dose is safe for him (escitalopram, an older adult)?"."""
+    return f"{question.rstrip(' ?.!')} ({', '.join(extra)})?"
+
+
 def is_follow_up(question: str) -> bool:
     words = re.findall(r"\w+", question)
     return bool(_ANAPHOR.search(question) or _FOLLOW_UP_START.search(question) or len(words) <= _SHORT)
@@ -215,7 +221,7 @@ def rewrite(
     points_back = bool(_THING.search(question))
     if _WHICH_RANKS.search(question) and ctx.topic:
         # "which one is least likely to": a choice between medicines, on the topic asked before.
-        return f"{question.rstrip(' ?.!')} ({ctx.topic})?"
+        return _carrying(question, [ctx.topic])
     if (
         own_drugs
         and ctx.topic
@@ -230,12 +236,12 @@ def rewrite(
     ):
         # "what about paxil then, is it worse" after a question on sertraline: one medicine of the patient's
         # kind in place of another, on the same topic; "it" is the new one.
-        return f"{question.rstrip(' ?.!')} ({ctx.topic})?"
+        return _carrying(question, [ctx.topic])
     if names_none and _NEW_SUBJECT.search(question):
         # "what about paracetamol" after "ibuprofen with sertraline": the new word takes the other
         # medicine's place; the patient's own medicine (one with its own note) and the topic stay.
         own_medicines = [d for d in ctx.drugs if lexicon.has_own_note(d)] or list(ctx.drugs[:1])
-        return f"{question.rstrip(' ?.!')} ({', '.join([*own_medicines, ctx.topic] if ctx.topic else own_medicines)})?"
+        return _carrying(question, [*own_medicines, ctx.topic] if ctx.topic else own_medicines)
     if not _CONDITION.search(question) and (_TREATMENT_CHOICE.search(question) or _HAS_IT.search(question)):
         extra.extend(c for c in ctx.conditions if c not in extra)  # "talking therapy first", "teenagers with it"
     ordinal = _ORDINAL.search(question)
@@ -308,9 +314,7 @@ def rewrite(
         carried -= _PERINATAL
     if carried and (_PERSON.search(question) or not own_drugs):
         extra.extend(_POPULATION_WORDS[p] for p in sorted(carried))
-    if not extra:
-        return question
-    return f"{question.rstrip(' ?.!')} ({', '.join(extra)})?"
+    return _carrying(question, extra) if extra else question
 
 
 def part_question(
@@ -340,4 +344,4 @@ def part_question(
         # "my wife has ptsd. which ssris ..., and is medication the first thing they try"
         extra.extend(dict.fromkeys(c.lower() for c in _CONDITION.findall(whole)))
     extra = [e for e in extra if e]
-    return f"{part.rstrip(' ?.!')} ({', '.join(extra)})?" if extra else part
+    return _carrying(part, extra) if extra else part

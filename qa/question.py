@@ -433,7 +433,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     # What kind of answer is wanted is asked by the patient's own words, not the conversation a follow-up
     # carries in brackets ("is that why i feel rough when i forget one (venlafaxine, how long does it stay)");
     # a follow-up that asks nothing of its own kind ("and for kids?") asks the earlier question again.
-    qtype = question_type(_CARRIED.sub("", text))
+    tail = _CARRIED.search(text)
+    carried_from = tail.start() if tail else len(text)  # what a follow-up or a part carries from before
+    qtype = question_type(text[:carried_from])
     if qtype == "other":
         qtype = question_type(text)
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
@@ -481,17 +483,14 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         for t in re.finditer(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>|<[^<>]{0,200}>", text, re.I | re.S)
     ]
     judged: set[str] = set()
-    tail = _CARRIED.search(text)
-    carried_from = tail.start() if tail else len(text)  # what a follow-up or a part carries from before
     # "ramelteon (rozerem)": a name in brackets after a medicine the sources know is another name for it
     aliases = [
         (m.start(2), m.end(2))
         for m in re.finditer(r"\b([A-Za-z][\w-]{3,})\s*\(([A-Za-z][\w -]{2,30})\)", text)
         if m.start(2) < carried_from and _names_a_medicine(m.group(1).lower(), corpus)
     ]
-    topics: list[
-        tuple[int, float, str, str]
-    ] = []  # (chunks using it, 0 if in capitals; English frequency, word, phrase)
+    # (chunks using it, or 0 for a term in capitals; English frequency; word; phrase)
+    topics: list[tuple[int, float, str, str]] = []
     absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")
     present = 0  # specific (not everyday) words of the question the corpus does use
     present_before = 0  # ... and of the context before it ("dad has had two falls. could the tablets be to blame?")
