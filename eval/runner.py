@@ -68,11 +68,10 @@ class ConcatAnswerer:
     def compose(
         self,
         query: Any,
-        vector: Any,
+        vectors: Any,
         passages: list[Any],
         book: Any,
         author_of: dict[str, str],
-        aspect_vector: Any = None,
         said: str = "",
     ) -> Any:
         from qa.answer import Draft

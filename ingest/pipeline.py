@@ -23,6 +23,7 @@ from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
 from ingest.documents import Document, DocumentError, DocumentRecord, scan_corpus
 from ingest.embedding import Embedder, make_embedder
 from ingest.lexicon import Lexicon, LexiconError, load_lexicon
+from ingest.passage_questions import QuestionsError, check_questions_against_corpus, load_questions
 from ingest.settings import Settings
 from ingest.store import (
     MANIFEST,
@@ -82,44 +83,59 @@ def embedding_text(chunk: Chunk) -> str:
     return f"{heading}\n{chunk.text}"
 
 
-def _load_side_data(
-    corpus: Path, documents: list[Document], strict: bool, skipped: list[dict[str, str]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    claims: list[dict[str, Any]] = []
-    drugs: list[dict[str, Any]] = []
-    vocabulary: list[dict[str, Any]] = []
+@dataclass
+class SideData:
+    """The corpus's data files as plain dicts for the manifest: disputed claims, the drug lexicon,
+    the lay vocabulary and the questions article passages answer."""
+
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    drugs: list[dict[str, Any]] = field(default_factory=list)
+    vocabulary: list[dict[str, Any]] = field(default_factory=list)
+    questions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _load_side_data(corpus: Path, documents: list[Document], strict: bool, skipped: list[dict[str, str]]) -> SideData:
+    """Each file is optional; a bad one stops a strict ingest and is skipped (and reported) otherwise."""
+    side = SideData()
     texts = {d.source_id: d.text for d in documents}
-    claims_path, drugs_path = corpus / "claims.yaml", corpus / "drugs.yaml"
-    if claims_path.exists():
+
+    def load(name: str, error: type[ValueError], read: Callable[[Path], list[dict[str, Any]]]) -> list[dict[str, Any]]:
+        path = corpus / name
+        if not path.exists():
+            return []
         try:
-            loaded = load_claims(claims_path)
-            check_claims_against_corpus(loaded, texts, claims_path)
-            claims = [c.model_dump() for c in loaded]
-        except ClaimsError as exc:
+            return read(path)
+        except error as exc:
             if strict:
                 raise
-            skipped.append({"path": "claims.yaml", "reason": str(exc).split(": ", 1)[-1]})
-    if drugs_path.exists():
-        try:
-            lexicon = load_lexicon(drugs_path)
-            drugs = [e.model_dump(by_alias=True) for e in lexicon.entries.values()]
-        except LexiconError as exc:
-            if strict:
-                raise
-            skipped.append({"path": "drugs.yaml", "reason": str(exc).split(": ", 1)[-1]})
-    vocabulary_path = corpus / "vocabulary.yaml"
-    if vocabulary_path.exists():
-        try:
-            vocabulary = [e.model_dump() for e in read_entries(vocabulary_path)]
-        except VocabularyError as exc:
-            if strict:
-                raise
-            skipped.append({"path": "vocabulary.yaml", "reason": str(exc).split(": ", 1)[-1]})
-    return claims, drugs, vocabulary
+            skipped.append({"path": name, "reason": str(exc).split(": ", 1)[-1]})
+            return []
+
+    def claims(path: Path) -> list[dict[str, Any]]:
+        loaded = load_claims(path)
+        check_claims_against_corpus(loaded, texts, path)
+        return [c.model_dump() for c in loaded]
+
+    def questions(path: Path) -> list[dict[str, Any]]:
+        loaded = load_questions(path)
+        check_questions_against_corpus(loaded, texts, path)
+        return [{"document": e.document, "quote": e.quote, "question": q} for e in loaded for q in e.questions]
+
+    side.claims = load("claims.yaml", ClaimsError, claims)
+    side.drugs = load(
+        "drugs.yaml",
+        LexiconError,
+        lambda path: [e.model_dump(by_alias=True) for e in load_lexicon(path).entries.values()],
+    )
+    side.vocabulary = load(
+        "vocabulary.yaml", VocabularyError, lambda path: [e.model_dump() for e in read_entries(path)]
+    )
+    side.questions = load("questions.yaml", QuestionsError, questions)
+    return side
 
 
-def _locate_claims(claims: list[dict[str, Any]], documents: dict[str, Document], chunks: list[Chunk]) -> None:
-    """Add file offsets and chunk ids to each claim quote and evidence quote."""
+def _place(documents: dict[str, Document], chunks: list[Chunk]) -> Callable[[str, str], dict[str, Any]]:
+    """A function giving a quote's file, offsets and chunk id in a document."""
     by_doc: dict[str, list[int]] = {}
     for i, c in enumerate(chunks):
         by_doc.setdefault(c.source_id, []).append(i)
@@ -131,10 +147,18 @@ def _locate_claims(claims: list[dict[str, Any]], documents: dict[str, Document],
         chunk = next((chunks[i] for i in by_doc.get(doc_id, []) if chunks[i].start <= start < chunks[i].end), None)
         return {"path": doc.path, "start": start, "end": end, "chunk_id": chunk.chunk_id if chunk else ""}
 
-    for claim in claims:
+    return place
+
+
+def _locate(side: SideData, documents: dict[str, Document], chunks: list[Chunk]) -> None:
+    """Add file offsets and chunk ids to each claim quote, evidence quote and passage question."""
+    place = _place(documents, chunks)
+    for claim in side.claims:
         claim.update(place(claim["document"], claim["quote"]))
         for ev in claim["evidence"]:
             ev.update(place(ev["reference"], ev["quote"]))
+    for question in side.questions:
+        question.update(place(question["document"], question["quote"]))
 
 
 def claim_text(claim: dict[str, Any]) -> str:
@@ -158,20 +182,18 @@ def ingest(
     scan = scan_corpus(settings.corpus.path, strict=settings.corpus.strict, max_bytes=settings.corpus.max_file_bytes)
     report.skipped_files = [{"path": e.path, "reason": e.reason} for e in scan.skipped]
     documents = {d.source_id: d for d in scan.documents}
-    claims, drugs, vocabulary = _load_side_data(
-        settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files
-    )
+    side = _load_side_data(settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files)
     chunks = [c for d in scan.documents for c in chunk_document(d, settings.chunking)]
     report.documents, report.chunks = len(documents), len(chunks)
     if not chunks:
         raise DocumentError(settings.corpus.path, "no usable documents in the corpus; nothing to index")
-    _locate_claims(claims, documents, chunks)
+    _locate(side, documents, chunks)
 
     identity = embedder.identity if embedder else embedder_identity(settings)
     name = collection_name(settings, identity)
     report.collection = name
     docs_meta = {d.source_id: DocumentRecord.of(d).model_dump(mode="json") for d in scan.documents}
-    state = _digest(name, [c.chunk_id for c in chunks], claims, drugs, vocabulary, docs_meta)
+    state = _digest(name, [c.chunk_id for c in chunks], asdict(side), docs_meta)
     index_path = settings.index.path
 
     with writer_lock(index_path):
@@ -220,13 +242,10 @@ def ingest(
             chunks, documents, current, embedder, progress
         )
         chunk_vectors = _chunk_vectors(chunks, vectors)
-        claim_vectors = (
-            embedder.embed([claim_text(c) for c in claims])
-            if claims
-            else np.zeros((0, chunk_vectors.shape[1]), np.float32)
-        )
+        claim_vectors = _embed([claim_text(c) for c in side.claims], embedder, chunk_vectors.shape[1])
+        question_vectors = _embed([q["question"] for q in side.questions], embedder, chunk_vectors.shape[1])
 
-        lexicon = Lexicon([]) if not drugs else _lexicon_from(drugs)
+        lexicon = Lexicon([]) if not side.drugs else _lexicon_from(side.drugs)
         bm25 = lexical.build([lexicon.expand(embedding_text(c)) for c in chunks])
         manifest = {
             "version": MANIFEST_VERSION,
@@ -238,9 +257,10 @@ def ingest(
             "documents": docs_meta,
             "chunks": [asdict(c) for c in chunks],
             "sentences": sentence_rows,
-            "claims": claims,
-            "drugs": drugs,
-            "vocabulary": vocabulary,
+            "claims": side.claims,
+            "drugs": side.drugs,
+            "vocabulary": side.vocabulary,
+            "questions": side.questions,
             "skipped_files": report.skipped_files,
         }
         generation = write_generation(
@@ -250,7 +270,8 @@ def ingest(
                 MANIFEST: json.dumps(manifest, ensure_ascii=False).encode(),
                 "sentences.npy": sentence_vectors,
                 "chunks.npy": chunk_vectors,
-                "claims.npy": claim_vectors.astype(np.float32),
+                "claims.npy": claim_vectors,
+                "questions.npy": question_vectors,
             },
             writers={"bm25": lambda path: lexical.save(bm25, path)},
         )
@@ -261,6 +282,10 @@ def ingest(
     _export_query_model(settings)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _embed(texts: list[str], embedder: Embedder, dimensions: int) -> np.ndarray:
+    return embedder.embed(texts).astype(np.float32) if texts else np.zeros((0, dimensions), np.float32)
 
 
 def _export_query_model(settings: Settings) -> None:

@@ -137,6 +137,13 @@ class RetrievalSettings(BaseModel):
     prior_weight: float = Field(
         1.0, ge=0, description="Head start for the notes on the named drugs, in units of a first-rank hit."
     )
+    question_similarity: float = Field(
+        0.75,
+        ge=-1,
+        le=1,
+        description="On questions about the articles, a passage question (corpus/questions.yaml) at least this "
+        "similar to the asked question puts its passage first.",
+    )
 
 
 class AnswerSettings(BaseModel):

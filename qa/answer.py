@@ -21,7 +21,7 @@ from ingest.text import content_terms, stem
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.question import Question, shouted
-from qa.types import Passage
+from qa.types import Passage, QueryVectors
 
 LEXICAL_WEIGHT = 0.20
 DRUG_MATCH_BONUS = 0.10
@@ -198,10 +198,9 @@ class ExtractiveAnswerer:
         return before, after
 
     # ------------------------------------------------------------------ scoring
-    def candidates(
-        self, question: Question, vector: np.ndarray, passages: list[Passage], aspect_vector: np.ndarray | None = None
-    ) -> list[Candidate]:
+    def candidates(self, question: Question, vectors: QueryVectors, passages: list[Passage]) -> list[Candidate]:
         index = self.index
+        vector, aspect_vector = vectors.whole, vectors.aspect
         query_drugs = set(question.drugs)
         # The drug's own name is rewarded once, by the drug match below, not again as a shared word.
         wanted_terms = content_terms(question.search_text)
@@ -218,6 +217,8 @@ class ExtractiveAnswerer:
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         brand = self._brand_asked(question)
         acronyms = _acronyms(question)
+        # On the articles, a sentence is as close to the question as the closest question it answers.
+        asked = self._asked(vectors.asked) if vectors.asked is not None else {}
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             ci = index.chunk_row.get(passage.chunk_id)
@@ -237,6 +238,7 @@ class ExtractiveAnswerer:
             )
             for row, sim in zip(rows, sims, strict=True):
                 row = int(row)
+                sim = max(float(sim), asked.get(row, -1.0))
                 text = index.sentence_text(row)
                 terms = self.sentence_terms(row)
                 overlap = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
@@ -273,6 +275,18 @@ class ExtractiveAnswerer:
                         score -= OFF_TOPIC_PENALTY
                 out.append(Candidate(row, ci, rank, float(sim), score))
         out.sort(key=lambda c: -c.score)
+        return out
+
+    def _asked(self, vector: np.ndarray) -> dict[int, float]:
+        """Sentence row → similarity of the closest passage question (corpus/questions.yaml) it answers."""
+        index = self.index
+        if not index.questions:
+            return {}
+        sims = index.question_vectors @ vector
+        out: dict[int, float] = {}
+        for q, rows in enumerate(index.question_sentences):
+            for row in rows:
+                out[row] = max(out.get(row, -1.0), float(sims[q]))
         return out
 
     def _brand_asked(self, question: Question) -> re.Pattern[str] | None:
@@ -435,11 +449,10 @@ class ExtractiveAnswerer:
     def compose(
         self,
         question: Question,
-        vector: np.ndarray,
+        vectors: QueryVectors,
         passages: list[Passage],
         book: CitationBook,
         author_of: dict[str, str],
-        aspect_vector: np.ndarray | None = None,
         *,
         avoid: frozenset[int] = frozenset(),
         limit: int | None = None,
@@ -448,7 +461,7 @@ class ExtractiveAnswerer:
         """The answer to one question (or one part of one): `avoid` holds sentences already quoted for
         another part, `limit` caps the sentences quoted, `said` is the conversation's last answer (a
         follow-up asks for something beyond it)."""
-        candidates = [c for c in self.candidates(question, vector, passages, aspect_vector) if c.row not in avoid]
+        candidates = [c for c in self.candidates(question, vectors, passages) if c.row not in avoid]
         if said:
             candidates = sorted(
                 (

@@ -16,8 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from ingest.embedding import Embedder, make_embedder
 from ingest.settings import Settings
 from ingest.store import IndexUnavailable, VectorStore, current_name
@@ -33,7 +31,7 @@ from qa.question import CorpusWords, Question, analyse, corpus_words, english, i
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
 from qa.suggestions import Suggester
-from qa.types import Answer, AnswerKind, Passage, Timings
+from qa.types import Answer, AnswerKind, Passage, QueryVectors, Timings
 
 if TYPE_CHECKING:
     from langchain_core.runnables import Runnable
@@ -180,8 +178,7 @@ class Chatbot:
             clean_history(history, self.settings.answer.max_history_turns),
         )
         parsed = analyse(standalone, served.corpus_words)
-        vector, aspect = self._embed_question(parsed, Timings())
-        return self._search(served, parsed, vector, aspect, k, Timings())
+        return self._search(served, parsed, self._embed_question(parsed, Timings()), k, Timings())
 
     def ask(self, question: Any, history: Any = None) -> Answer:
         try:
@@ -263,52 +260,71 @@ class Chatbot:
         return served.index.chunks[int(served.index.sentence_rows[row][0])].section.rstrip(" ?")
 
     # ------------------------------------------------------------------ internals
-    def _embed_question(self, question: Question, timings: Timings) -> tuple[np.ndarray, np.ndarray | None]:
-        """Vectors of the whole question and, when it names drugs, of its aspect alone (one batch)."""
+    def _embed_question(self, question: Question, timings: Timings) -> QueryVectors:
+        """Vectors of the whole question and, when it names drugs, of its aspect alone, or, when it asks about
+        the articles, of its own words (one batch)."""
         t0 = time.perf_counter()
-        wants_aspect = question.drugs and not question.about_articles and question.aspect_text != question.search_text
-        texts = [question.search_text] + ([question.aspect_text] if wants_aspect else [])
-        vectors = self.embedder.embed(texts)
+        second = ""
+        if question.about_articles:
+            second = question.asked_text
+        elif question.drugs and question.aspect_text != question.search_text:
+            second = question.aspect_text
+        vectors = self.embedder.embed([question.search_text, second] if second else [question.search_text])
         timings.embed_ms = (time.perf_counter() - t0) * 1000
-        return vectors[0], (vectors[1] if len(vectors) > 1 else None)
+        if not second:
+            return QueryVectors(vectors[0])
+        if question.about_articles:
+            return QueryVectors(vectors[0], asked=vectors[1])
+        return QueryVectors(vectors[0], aspect=vectors[1])
 
     def _search(
         self,
         served: Served,
         question: Question,
-        vector: np.ndarray,
-        aspect: np.ndarray | None,
+        vectors: QueryVectors,
         k: int,
         timings: Timings,
     ) -> list[Passage]:
+        aspect = vectors.aspect
         also = (
             [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
         )
-        prior = self._prior_sources(served, question)
+        named = self._named_articles(served, question)
+        prior = self._prior_sources(served, question, named)
         uncapped = prior if question.about_articles else ()
         return served.retriever.search(
             question.search_text,
-            vector,
+            vectors.whole,
             k,
             also=also,
             prior_sources=prior,
             uncapped=uncapped,
+            named=named,
             topic=question.topic,
             sides=[(drug, f"{drug} {question.aspect_text}") for drug in question.drugs[:3]]
             if question.qtype == "comparison"
             else (),
+            asked=vectors.asked,
             timings=timings,
         )
 
-    def _prior_sources(self, served: Served, question: Question) -> tuple[str, ...]:
-        """The documents a question points at: the article (or both) when it asks what an author says,
-        else the reference notes the lexicon links to the drugs it names."""
+    @staticmethod
+    def _named_articles(served: Served, question: Question) -> tuple[str, ...]:
+        """The articles a question about the articles names ("the tellmi post"), if it names any."""
+        if not question.about_articles:
+            return ()
+        lowered = question.text.lower().replace(" ", "")
+        return tuple(
+            sid for sid, d in served.index.documents.items() if d.kind == "article" and sid.split("-")[0][:6] in lowered
+        )
+
+    @staticmethod
+    def _prior_sources(served: Served, question: Question, named: tuple[str, ...]) -> tuple[str, ...]:
+        """The documents a question points at: the article it names (or both) when it asks what an author
+        says, else the reference notes the lexicon links to the drugs it names."""
         if not question.about_articles:
             return question.notes
-        articles = [sid for sid, d in served.index.documents.items() if d.kind == "article"]
-        lowered = question.text.lower()
-        named = [sid for sid in articles if sid.split("-")[0][:6] in lowered.replace(" ", "")]
-        return tuple(named or articles)
+        return named or tuple(sid for sid, d in served.index.documents.items() if d.kind == "article")
 
     def _ask(self, question: Any, history: Any, *, generate: bool = True) -> Answer:
         if not isinstance(question, str):
@@ -331,18 +347,18 @@ class Chatbot:
         standalone = self._standalone(served, text, turns)
         question = analyse(standalone, served.corpus_words)
         timings = Timings()  # per call: concurrent questions never share state
-        vector, aspect = self._embed_question(question, timings)
+        vectors = self._embed_question(question, timings)
         book = CitationBook(served.index)
         parts = self._parts(served, question)
         t0 = t1 = time.perf_counter()
         if parts:  # each part searches for itself; the whole question's search would go unused
             draft, passages = self._compose_parts(served, parts, book, timings)
         else:
-            passages = self._search(served, question, vector, aspect, self.settings.retrieval.k, timings)
+            passages = self._search(served, question, vectors, self.settings.retrieval.k, timings)
             timings.retrieve_ms = (time.perf_counter() - t0) * 1000
             t1 = time.perf_counter()
             said = next((m["content"] for m in reversed(turns) if m["role"] == "assistant"), "")
-            draft = served.answerer.compose(question, vector, passages, book, served.author_of, aspect, said=said)
+            draft = served.answerer.compose(question, vectors, passages, book, served.author_of, said=said)
         if draft.kind == "answer" and self.generator is not None and generate:
             generated = self.generator.answer(standalone, passages, served.index, CitationBook(served.index), draft)
             if generated is not None:
@@ -359,7 +375,7 @@ class Chatbot:
         claims = relevant_claims(
             served.index,
             question.search_text,
-            vector,
+            vectors.whole,
             used_chunks,
             draft.used_spans,
             self.settings.answer.claim_similarity,
@@ -427,16 +443,15 @@ class Chatbot:
         quoted: set[int] = set()
         found: dict[str, Passage] = {}
         for part in parts:
-            vector, aspect = self._embed_question(part, timings)
-            passages = self._search(served, part, vector, aspect, self.settings.retrieval.k, timings)
+            vectors = self._embed_question(part, timings)
+            passages = self._search(served, part, vectors, self.settings.retrieval.k, timings)
             found.update((p.chunk_id, p) for p in passages if p.chunk_id not in found)
             draft = served.answerer.compose(
                 part,
-                vector,
+                vectors,
                 passages,
                 book,
                 served.author_of,
-                aspect,
                 avoid=frozenset(quoted),
                 limit=self.settings.answer.sentences_per_part,
             )

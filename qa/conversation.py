@@ -58,6 +58,8 @@ _BOTH = re.compile(r"\b(?:of the two|the two of them|both|either|between them|be
 _VERDICT = re.compile(
     r"\b(?:ok|okay|safe|alright|fine|bad idea|good idea|risky|a problem|combo|for me|as well|too)\b", re.I
 )
+# "and for ocd?", "what about in pregnancy?": the last question again, for someone or something else
+_SAME_FOR = re.compile(r"^\W*(?:and|but|what|how)(?:\s+about)?\s+(?:for|in|with|during|when)\b", re.I)
 _VAGUE = frozenset({"soon", "usually", "normally", "often", "long", "much", "happen", "happens", "after", "before"})
 # Conditions the notes cover: one named earlier stays in a follow-up that names none ("should he try talking
 # therapy first" after "my husband has ptsd").
@@ -294,6 +296,15 @@ def rewrite(
         extra.append(ctx.topic)
     if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
         extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug
+    elif (
+        names_none
+        and ctx.topic
+        and ctx.topic not in extra
+        and _SAME_FOR.search(question)
+        and len(content) <= 2
+        and not own.populations & _PERINATAL  # "and when breastfeeding?" leaves a pregnancy question behind
+    ):
+        extra.append(ctx.topic)  # "and for ocd?" after "how long till sertraline works": the same question for OCD
     elif ctx.topic and not own_drugs and _THEM_EVENTS.search(question) and _PLURAL_TOPIC.search(ctx.topic):
         extra.append(ctx.topic)  # "can you get them just from missing a dose" after withdrawal symptoms
     elif (

@@ -11,6 +11,7 @@ from ingest import lexical
 from ingest.claims import PlacedClaim
 from ingest.documents import DocumentRecord
 from ingest.lexicon import DrugEntry, Lexicon
+from ingest.passage_questions import PlacedQuestion
 from ingest.settings import Settings
 from ingest.store import Generation, IndexUnavailable, read_current
 from ingest.text import content_terms
@@ -33,8 +34,12 @@ class LoadedIndex:
     bm25: Any
     documents: dict[str, DocumentRecord]
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
+    questions: list[PlacedQuestion] = field(default_factory=list)  # what article passages answer
+    question_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     chunk_row: dict[str, int] = field(default_factory=dict)
     sentences_of_chunk: list[np.ndarray] = field(default_factory=list)
+    question_chunks: np.ndarray = field(init=False, repr=False)  # chunk row of each passage question
+    question_sentences: list[list[int]] = field(init=False, repr=False)  # sentence rows its quote overlaps
     _chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _claim_drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _quotable: list[tuple[int, str]] = field(default_factory=list, repr=False)  # (row, text) of sentences to find
@@ -50,6 +55,19 @@ class LoadedIndex:
             else np.zeros(len(self.chunks) + 1, np.int64)
         )
         self.sentences_of_chunk = [order[bounds[i] : bounds[i + 1]] for i in range(len(self.chunks))]
+        # Each passage question's chunk row and the sentence rows its quote overlaps.
+        self.question_chunks = np.asarray([self.chunk_row.get(q.chunk_id, -1) for q in self.questions], np.int64)
+        self.question_sentences = [self._overlapping(q) for q in self.questions]
+
+    def _overlapping(self, q: PlacedQuestion) -> list[int]:
+        ci = self.chunk_row.get(q.chunk_id)
+        if ci is None:
+            return []
+        return [
+            int(row)
+            for row in self.sentences_of_chunk[ci]
+            if self.sentence_rows[row][1] < q.end and q.start < self.sentence_rows[row][2]
+        ]
 
     def chunk_terms(self, row: int) -> frozenset[str]:
         """Stems of the content words of a chunk with its title and section heading (cached)."""
@@ -107,6 +125,8 @@ def open_index(settings: Settings) -> LoadedIndex | None:
             bm25=lexical.load(generation.path / "bm25"),
             documents={sid: DocumentRecord.model_validate(d) for sid, d in m["documents"].items()},
             vocabulary=Vocabulary([Entry.model_validate(e) for e in m.get("vocabulary", [])]),
+            questions=[PlacedQuestion.model_validate(q) for q in m.get("questions", [])],
+            question_vectors=np.load(generation.path / "questions.npy", allow_pickle=False),
         )
     except (OSError, KeyError, ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
         raise IndexUnavailable(

@@ -75,11 +75,13 @@ _ARTICLE_WORDS = re.compile(
 )
 # The author himself, and the other people an article tells of (his friends, his mum).
 _THE_AUTHOR = re.compile(
-    r"\b(?:he|him|his|himself)\b|\b(?:author|writer|blogger|guy|doctor|doc)\s+(?:\w+\s+)?(?:did|do|does|was|had|got|get|took|take|start|started|stop|stopped|come|came|feel|felt|notice|noticed)\b",
+    r"\b(?:he|him|his|himself)\b|\b(?:author|writer|blogger|guy|doctor|doc)\s+(?:\w+\s+)?(?:did|do|does|was|had|got|get|took|take|start|started|stop|stopped|come|came|feel|felt|notice|noticed)\b"
+    r"|\b(?:for|to|with) (?:the|that|this) (?:\w+ )?(?:author|writer|blogger|guy)\b",  # "start working for the blog author"
     re.I,
 )
 _OTHER_PEOPLE = re.compile(
-    r"\b(?:friends?|mum|mother|mom|dad|father|brother|sister|woman|women|people|someone|patients|others|ex|girlfriend of)\b",
+    r"\b(?:friends?|mum|mother|mom|dad|father|brother|sister|woman|women|people|someone|patients|others|ex|girlfriend of"
+    r"|my (?:husband|wife|partner|son|boy|daughter|girl|boyfriend|girlfriend|grandad|granddad|grandpa|uncle|nephew))\b",
     re.I,
 )
 _SOURCE_NAMING = re.compile(
@@ -199,6 +201,7 @@ class Question:
     expansion: str  # the sources' wording for the patient's words
     search_text: str  # what is searched: the question with generic names, plus the expansion
     aspect_text: str  # the question without its drug names (their class instead), plus the expansion
+    asked_text: str  # the searched words without the expansion: matched against questions passages answer
     about_articles: bool
     key_terms: frozenset[str]  # stems of the words that carry the question's subject
     uncovered: tuple[str, ...]  # phrases of the question that the corpus never uses
@@ -332,6 +335,8 @@ def _is_english_form(word: str, vocab: frozenset[str]) -> bool:
         stem_ = word[: -len(suffix)]
         if suffix in ("ed", "ing") and not repl and len(stem_) >= 3 and stem_[-1] == stem_[-2] and stem_[:-1] in vocab:
             return True  # "stopped", "binned"
+        if suffix in ("ed", "ing") and stem_.endswith("ck") and stem_[:-1] in vocab:
+            return True  # "panicking", "panicked"
     return False
 
 
@@ -460,6 +465,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         last = m.end
     aspect.append(text[last:])
     aspect_text = re.sub(r"\s+", " ", "".join(aspect)).strip()
+    asked_text = search_text
     if terms:
         search_text = f"{search_text} ({terms})"
         aspect_text = f"{aspect_text} ({terms})"
@@ -495,7 +501,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     present = 0  # specific (not everyday) words of the question the corpus does use
     present_before = 0  # ... and of the context before it ("dad has had two falls. could the tablets be to blame?")
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
-        word = hit.group(0).lower().replace("'", "").replace("’", "")
+        word = re.sub(r"['’]s$", "", hit.group(0).lower()).replace("'", "").replace("’", "")  # "blogger's" → blogger
         if (
             any(s <= hit.start() < e for s, e in [*drug_spans, *markup, *aliases])
             or word in STOPWORDS
@@ -602,6 +608,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         qtype=qtype,
         expansion=terms,
         search_text=search_text,
+        asked_text=asked_text,
         aspect_text=aspect_text,
         about_articles=about_articles,
         about_author=about_author,

@@ -117,15 +117,20 @@ class Retriever:
         also: Sequence[Query] = (),
         prior_sources: Sequence[str] = (),
         uncapped: Sequence[str] = (),
+        named: Sequence[str] = (),
         topic: str = "",
         sides: Sequence[tuple[str, str]] = (),
+        asked: np.ndarray | None = None,
         timings: Timings | None = None,
     ) -> list[Passage]:
         """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion,
         `prior_sources` are documents that get a small head start (the notes on the named drugs),
-        `uncapped` documents may fill every slot (the article a question asks about), and when none of
+        `uncapped` documents may fill every slot (the article a question asks about), `named` ones (the article
+        a question names) are searched whole and come first, and when none of
         the passages uses the `topic` word, the few chunks that do are added after them. `sides` are
-        (name, text) pairs of a comparison: a side no passage is headed by gets its best passage added."""
+        (name, text) pairs of a comparison: a side no passage is headed by gets its best passage added.
+        With `asked` (the question's own words, embedded), passages answering a question close to it come first
+        (corpus/questions.yaml)."""
         n = max(self.settings.candidates, k)
         queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
@@ -137,6 +142,10 @@ class Retriever:
         for weight, ranking in (*dense, *lex):
             for rank, row in enumerate(ranking):
                 fused[row] = fused.get(row, 0.0) + weight / (self.settings.rrf_k + rank + 1)
+        if named:  # the article a question names is searched whole: a passage no ranking found may still answer
+            for row, chunk in enumerate(self.index.chunks):
+                if chunk.source_id in named:
+                    fused.setdefault(row, 0.0)
         if prior_sources:
             bonus = self.settings.prior_weight / (self.settings.rrf_k + 1)
             wanted = set(prior_sources)
@@ -144,6 +153,11 @@ class Retriever:
                 if self.index.chunks[row].source_id in wanted:
                     fused[row] += bonus
         ordered = sorted(fused, key=lambda r: (-fused[r], r))
+        if named:  # ... and comes first
+            ordered.sort(key=lambda r: self.index.chunks[r].source_id not in named)
+        if asked is not None and self.mode != "lexical":  # before it, passages that answer a question close to it
+            answering = self.answering(asked, k)
+            ordered = answering + [r for r in ordered if r not in answering]
         kept = self._diverse(ordered, k, set(uncapped))
         if topic and not any(self.mentions(row, topic) for row in kept):
             kept += [
@@ -164,6 +178,21 @@ class Retriever:
                 (t3 - t2) * 1000,
             )
         return [self._passage(row, fused.get(row, 0.0)) for row in kept]
+
+    def answering(self, vector: np.ndarray, n: int) -> list[int]:
+        """Chunk rows with a passage question at least `question_similarity` close to the question, best first."""
+        index = self.index
+        if not index.questions:
+            return []
+        sims = index.question_vectors @ vector
+        best: dict[int, float] = {}
+        for q in np.argsort(-sims, kind="stable"):
+            if sims[q] < self.settings.question_similarity or len(best) == n:
+                break
+            row = int(index.question_chunks[q])
+            if row >= 0 and row not in best:
+                best[row] = float(sims[q])
+        return list(best)
 
     def mentions(self, row: int, word: str, *, heading: bool = False) -> bool:
         """Does the chunk use the word (in its title or section heading only, with `heading`)?"""

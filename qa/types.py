@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+import numpy as np
+
 from ingest.types import SourceKind
 
 AnswerKind = Literal["answer", "no_answer", "crisis", "error"]  # error: an internal failure, told calmly
@@ -46,6 +48,17 @@ class Citation:
         data["corpus_path"] = data.pop("path")
         data["sources"] = list(data["sources"])
         return data
+
+
+@dataclass(frozen=True)
+class QueryVectors:
+    """A question's vectors, embedded in one batch: the whole question with its expansion; its aspect alone
+    (drugs replaced by their class) when it names drugs; its own words when it asks about the articles,
+    matched against the questions their passages answer (corpus/questions.yaml)."""
+
+    whole: np.ndarray
+    aspect: np.ndarray | None = None
+    asked: np.ndarray | None = None
 
 
 @dataclass

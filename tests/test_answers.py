@@ -250,6 +250,20 @@ def test_a_question_on_another_medicine_with_an_ssri_is_answered_about_that_medi
         ("what does the FINISH thing stand for with antidepressant withdrawal", "flu-like"),
         # "(Prozac label)" says where a class-wide finding comes from; the sentence is not about fluoxetine
         ("my gran is 70 and on sertraline. does the suicide warning apply to someone her age?", "reduced risk"),
+        # the author's story is found through the questions its passages answer (corpus/questions.yaml),
+        # though the sentence shares almost no words with the question
+        ("how many reasons did the desmolysium writer give for coming off", "four reasons"),
+        ("how long until the lexapro kicked in for the desmolysium blogger", "2-3 weeks"),
+        ("where was the blogger when he started escitalopram", "Pokhara"),
+        ("how did escitalopram change the way the blog author made decisions", "robot-like"),
+        # the article a question names is searched first, whole ("his" is her husband, not the author)
+        (
+            "my husband keeps putting off the gp about his low mood. does the tellmi post say to start early?",
+            "Early use",
+        ),
+        ("does the tellmipsychiatry article compare depression to another illness", "insulin"),
+        # "blogger's" is the blogger, not a name the sources lack
+        ("what did the blogger's mum take during her chemo", "2.5mg"),
     ],
 )
 def test_the_first_paragraph_quotes_what_was_asked(model_bot, question: str, lead: str) -> None:

@@ -9,6 +9,7 @@ import yaml
 from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
 from ingest.documents import DocumentError, scan_corpus
 from ingest.lexicon import LexiconError, load_lexicon
+from ingest.passage_questions import QuestionsError, check_questions_against_corpus, load_questions
 from ingest.sources import SourceError, load_registry, scan_registry
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -240,6 +241,24 @@ def test_claim_quote_must_be_verbatim(scan, tmp_path: Path) -> None:
     texts["desmolysium-ssris"] = texts["desmolysium-ssris"].replace("cannot be used for committing suicide", "X")
     with pytest.raises(ClaimsError, match="not found verbatim"):
         check_claims_against_corpus(claims, texts, tmp_path / "claims.yaml")
+
+
+def test_passage_questions_quote_the_articles_verbatim(scan) -> None:
+    entries = load_questions(CORPUS / "questions.yaml")
+    texts = {d.source_id: d.text for d in scan.documents}
+    check_questions_against_corpus(entries, texts, CORPUS / "questions.yaml")  # raises on any mismatch
+    assert {e.document for e in entries} == {"desmolysium-ssris", "tellmipsychiatry-ssris-trd"}
+    assert sum(len(e.questions) for e in entries) >= 300
+
+
+def test_passage_question_errors_name_file_and_field(tmp_path: Path) -> None:
+    bad = tmp_path / "questions.yaml"
+    bad.write_text("passages:\n  - document: d\n    quote: too short\n    questions: [Why did he stop]\n")
+    with pytest.raises(QuestionsError, match=r"questions.yaml: passages\[0\] field 'quote'"):
+        load_questions(bad)
+    bad.write_text("passages:\n" + "  - {document: d, quote: the same words twice here, questions: [Why]}\n" * 2)
+    with pytest.raises(QuestionsError, match="listed twice"):
+        load_questions(bad)
 
 
 def test_lexicon_maps_every_brand_to_its_generic(scan) -> None:

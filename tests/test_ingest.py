@@ -108,10 +108,48 @@ def test_generation_has_bm25_and_sentence_vectors(fake_settings) -> None:
     ingest(fake_settings, embedder=FakeEmbedder())
     generation = read_current(fake_settings.index.path)
     assert generation is not None
-    for name in ["manifest.json", "sentences.npy", "chunks.npy", "claims.npy", "bm25"]:
+    for name in ["manifest.json", "sentences.npy", "chunks.npy", "claims.npy", "questions.npy", "bm25"]:
         assert (generation.path / name).exists()
     index = open_index(fake_settings)
     assert index is not None and len(index.sentence_rows) == len(index.sentence_vectors) > 0
+
+
+def test_passage_questions_are_placed_on_their_quote_and_embedded(fake_settings, test_corpus: Path) -> None:
+    """corpus/questions.yaml: each question is kept with the chunk and the sentence its quote is in, and a
+    question matching one of them finds that chunk first (on questions about the articles)."""
+    from ingest.settings import RetrievalSettings
+    from qa.retrieval import Retriever
+
+    ingest(fake_settings, embedder=FakeEmbedder())
+    index = open_index(fake_settings)
+    assert index is not None
+    assert [q.question for q in index.questions] == [
+        "When did the blogger start to notice a change?",
+        "How long before he noticed anything?",
+    ]
+    assert index.question_vectors.shape == (2, FakeEmbedder().dimensions)
+    text = (test_corpus / "articles" / "blog.md").read_text(encoding="utf-8")
+    for q, rows in zip(index.questions, index.question_sentences, strict=True):
+        assert text[q.start : q.end] == q.quote
+        assert [index.sentence_text(r) for r in rows] == [
+            "My emotions felt flatter than before, and I noticed it after about a month."
+        ]
+    retriever = Retriever(index, None, RetrievalSettings())
+    asked = FakeEmbedder().embed(["how long before he noticed anything"])[0]
+    assert retriever.answering(asked, 5) == [index.question_chunks[1]]
+    assert retriever.answering(FakeEmbedder().embed(["fluoxetine half-life"])[0], 5) == []
+
+
+def test_a_passage_question_whose_quote_is_not_in_the_article_is_reported(fake_settings, test_corpus: Path) -> None:
+    (test_corpus / "questions.yaml").write_text(
+        "passages:\n  - document: test-blog\n    quote: words the blog never wrote\n    questions: [Why did he stop]\n"
+    )
+    report = ingest(fake_settings, embedder=FakeEmbedder())
+    assert report.skipped_files == [
+        {"path": "questions.yaml", "reason": "passages[0] field 'quote': not found verbatim in test-blog"}
+    ]
+    index = open_index(fake_settings)
+    assert index is not None and index.questions == [] and len(index.chunks) > 0
 
 
 def test_cli_ingest_json_twice_reports_zero_embedded(tmp_path: Path, test_corpus: Path) -> None:

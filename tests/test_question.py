@@ -395,6 +395,8 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ),
         # ... but a question with a subject of its own does not take the old one
         ("does paroxetine cause weight gain", "is that ok in pregnancy", "paroxetine", "weight"),
+        # "and for ocd?" asks the last question again, for OCD
+        ("how long till setraline starts working", "and for ocd?", "starts working", ""),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
@@ -478,6 +480,9 @@ def test_a_duration_in_years_is_not_an_age() -> None:
         ("why did the blog author come off his lexapro", True),
         ("what did the desmolysium writer say about his friend with long covid", False),  # his friend's story
         ("does prozac make him sleepy", False),  # not about an article
+        ("after how many weeks did the lexapro start working for the blog author", True),
+        # "his" is the patient's husband, not the author
+        ("my husband keeps putting off the gp about his low mood. does the tellmi post say to start early", False),
     ],
 )
 def test_a_question_on_what_the_author_did_himself_is_recognised(words, text: str, about_author: bool) -> None:
@@ -618,6 +623,7 @@ def test_inflected_forms_are_english_words() -> None:
     from qa.question import is_english
 
     assert is_english("terrified") and is_english("stopped") and is_english("binned")
+    assert is_english("panicking") and is_english("panicked")
     assert not is_english("sertralined")
 
 
