@@ -405,6 +405,7 @@ _MISSED_DOSE = re.compile(
 )
 
 
+_YES_NO = re.compile(r"^\W*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\b", re.I)
 _CARRIED = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*\??\s*$")  # what a rewritten follow-up carries
 
 
@@ -441,7 +442,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     tail = _CARRIED.search(text)
     carried_from = tail.start() if tail else len(text)  # what a follow-up or a part carries from before
     qtype = question_type(text[:carried_from])
-    if qtype == "other":
+    if qtype == "other" and not _YES_NO.search(text[:carried_from]):  # "does that apply to him" asks yes or no
         qtype = question_type(text)
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
         qtype = "comparison"  # "which stays in your body longer, prozac or zoloft"
@@ -465,7 +466,12 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         last = m.end
     aspect.append(text[last:])
     aspect_text = re.sub(r"\s+", " ", "".join(aspect)).strip()
-    asked_text = search_text
+    # What the patient asks in their own words: the asking clause ("what dose did he start on?"), without the
+    # story around it ("my gp put me on 10mg") or the vocabulary's expansion.
+    own = _last_question(text)
+    if not [w for w in words(own) if w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND]:
+        own = text
+    asked_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", lexicon.normalise(own))).strip() or search_text
     if terms:
         search_text = f"{search_text} ({terms})"
         aspect_text = f"{aspect_text} ({terms})"
@@ -669,11 +675,18 @@ def shouted(word: str) -> bool:
     return len(word) >= 3 and word.isupper() and word.isalpha()
 
 
+_OPENS_ASKING = re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:what|how|why|when|which|who|where)\b", re.I)
+
+
 def _last_question(text: str) -> str:
-    """The clause that asks: the last one ending in a question mark, else the last one."""
+    """The clause that asks: the last one ending in a question mark, else the last one; a later clause that
+    opens with a question word asks even without its mark ("... made him happy?? what were his reasons")."""
     clauses = [c for c in re.split(r"(?<=[.!?:])\s+", text.strip()) if c.strip()]
-    asking = [c for c in clauses if c.rstrip().endswith("?")]
-    return asking[-1] if asking else (clauses[-1] if clauses else text)
+    asking = [i for i, c in enumerate(clauses) if c.rstrip().endswith("?")]
+    if not asking:
+        return clauses[-1] if clauses else text
+    later = [c for c in clauses[asking[-1] + 1 :] if _OPENS_ASKING.search(c)]
+    return later[-1] if later else clauses[asking[-1]]
 
 
 def _phrase_around(text: str, m: re.Match[str]) -> str:

@@ -284,6 +284,15 @@ def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> 
 @pytest.mark.parametrize(
     ("earlier", "said", "question", "wanted", "lead_only"),
     [
+        # "is that something to worry about for her" asks yes or no about her age group, not the earlier "why"
+        (
+            "why does my mums citalopram leaflet have a warning about suicidal thoughts",
+            "The US Food and Drug Administration (FDA) requires a boxed warning, its strongest label warning, on all "
+            "antidepressants, SSRIs included, about suicidal thoughts and behaviour.",
+            "is that something to worry about for her, she's 82",
+            r"65 and older",
+            False,
+        ),
         # "that" is what the last answer said (QT prolongation), not the earlier question (the dose cap)
         (
             "why does celexa have a dose cap",

@@ -671,3 +671,18 @@ def test_on_both_brings_the_other_medicine_of_the_conversation() -> None:
     ]
     out = rewrite("so whats the most she can have of the citalopram if shes on both?", history, lexicon, vocabulary)
     assert "omeprazole" in out, out
+
+
+def test_a_yes_no_follow_up_is_not_the_kind_of_question_it_carries(words) -> None:
+    carried = "does that apply to him, he's 71 (sertraline, why is there a black box warning on his leaflet)?"
+    assert analyse(carried, words).qtype == "other"
+    assert analyse("and for kids (sertraline, why is there a black box warning)?", words).qtype == "reason"
+
+
+def test_the_words_matched_against_article_questions_are_the_asking_clause(words) -> None:
+    q = analyse(
+        "the writer says he stopped even though it made him happy?? what were his reasons for coming off", words
+    )
+    assert "reasons" in q.asked_text and "happy" not in q.asked_text
+    q = analyse("what dose did the blog guy start on? my gp put me on 10mg", words)
+    assert "start" in q.asked_text and "gp" not in q.asked_text
