@@ -9,6 +9,7 @@ from typing import Any
 
 from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS as _STOP
+from ingest.text import content_terms, stem
 from ingest.vocabulary import Vocabulary
 from qa.question import COMBINED, GENERIC, is_everyday
 
@@ -198,6 +199,13 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
     return Context(drugs, frozenset(populations), topic, tuple(earlier), tuple(conditions[:1]), answered)
 
 
+def _names_what_was_said(question: str, said: str) -> bool:
+    """Whether the question points at something the last answer named with "the" ("how long is the gap"
+    after "switches need a drug-free gap")."""
+    named = {stem(w) for w in re.findall(r"\bthe\s+([a-z]{3,})\b", question.lower()) if w not in GENERIC}
+    return bool(named) and bool(named & content_terms(said.split("**Sources**")[0]))
+
+
 def rewrite(
     question: str,
     history: list[Message],
@@ -320,6 +328,9 @@ def rewrite(
         extra.append(ctx.topic)
         if answered:
             extra.append(answered)  # and about what the answer said ("when does that show up" after low sodium)
+    said = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    if ctx.topic and ctx.topic not in extra and _names_what_was_said(question, said):
+        extra.append(ctx.topic)  # "how long is the gap" after an answer on the drug-free gap between medicines
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL

@@ -585,6 +585,14 @@ def test_a_list_of_short_phrases_is_a_sentence_of_signs() -> None:
             "akathisia",
             "",
         ),
+        # "the gap" is the one the last answer named
+        (
+            "dads psychiatrist wants to move him from prozac onto an maoi",
+            "Switches to or from an MAOI need a drug-free gap.",
+            "how long is the gap if its prozac hes coming off",
+            "maoi",
+            "",
+        ),
     ],
 )
 def test_follow_ups_read_the_last_answer(earlier: str, said: str, question: str, wanted: str, unwanted: str) -> None:
