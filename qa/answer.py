@@ -517,6 +517,7 @@ class ExtractiveAnswerer:
         rows = self.with_context([c.row for c in chosen], question.drugs)
         if question.about_articles and chosen:
             rows = self._story_window(chosen[0].row, rows)
+        rows = [r for r in rows if r not in avoid]  # a sentence another part quoted is not quoted again as context
         groups: dict[int, list[int]] = {}
         for row in rows:
             groups.setdefault(int(self.index.sentence_rows[row][0]), []).append(row)

@@ -27,7 +27,7 @@ from qa.conversation import clean_history, clean_text, part_question, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
 from qa.index import LoadedIndex, ensure_index, open_index
 from qa.llm import Generator, LLMGenerator
-from qa.question import CorpusWords, Question, analyse, corpus_words, english, is_everyday
+from qa.question import CorpusWords, Question, analyse, corpus_words, english, is_everyday, own_words
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
 from qa.suggestions import Suggester
@@ -407,7 +407,7 @@ class Chatbot:
             or not served.answerer.answers_parts
         ):
             return []
-        asked = [p for p in question.parts if _ASKS.search(p)]
+        asked = [p for p in question.parts if _ASKS.search(own_words(p))]  # what a follow-up carries asks nothing
         if len(asked) < 2:
             return []
         lexicon, vocabulary = served.index.lexicon, served.index.vocabulary

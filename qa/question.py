@@ -417,6 +417,11 @@ def question_type(text: str) -> QuestionType:
     return "other"
 
 
+def own_words(text: str) -> str:
+    """The text without what a rewritten follow-up carries in brackets at its end."""
+    return _CARRIED.sub("", text)
+
+
 def split_parts(text: str) -> tuple[str, ...]:
     """'what is X and how long does it take?' → ('what is X', 'how long does it take')."""
     pieces = re.split(

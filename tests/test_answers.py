@@ -329,3 +329,37 @@ def test_follow_ups_are_answered_about_what_the_conversation_points_to(
     assert answer.kind == "answer", answer.text
     text = answer.text.split("\n\n")[0] if lead_only else answer.text
     assert re.search(wanted, text), answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what interactions does sertraline have? and is alcohol ok with it?",
+        "does zoloft interact with other meds and can i drink on it",
+    ],
+)
+def test_parts_never_quote_the_same_sentence_twice(model_bot, question: str) -> None:
+    """A sentence one part quotes is not brought back as the context of another part's sentence."""
+    from ingest.text import sentences
+
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    body = re.sub(r"\s*\[\d+\]", "", answer.text)
+    quoted = [body[s:e].strip() for s, e in sentences(body) if e - s > 30]
+    assert len(quoted) == len(set(quoted)), answer.text
+
+
+def test_a_statement_after_a_follow_up_is_context_not_a_part(model_bot) -> None:
+    """ "i've got a chesty cough and ..." tells; only "what about cough syrup?" asks (with what it carries)."""
+    history = [
+        {"role": "user", "content": "can i take tramadol with my zoloft"},
+        {
+            "role": "assistant",
+            "content": "Serotonin syndrome can happen when an SSRI is combined with another medicine.",
+        },
+    ]
+    served = model_bot._served
+    from qa.question import analyse
+
+    standalone = model_bot.standalone("what about cough syrup? i've got a chesty cough and a bottle of it", history)
+    assert len(model_bot._parts(served, analyse(standalone, served.corpus_words))) == 0, standalone
