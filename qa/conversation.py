@@ -81,6 +81,12 @@ _THEM_EVENTS = re.compile(
     r"\b(?<!take )(?<!taking )(?<!stop )(?<!stopping )(?:get|getting|have|having|cause|causes|prevent|avoid|stop|notice)\s+them\b",
     re.I,
 )
+# "will it sort itself out", "does that go away": a problem's course, so "it" is the problem
+_IT_PASSES = re.compile(
+    r"\b(?:it|that|this)\s+(?:\w+\s+)?(?:sort itself out|sorts itself out|go away|goes away|get better|gets better|settle|settles"
+    r"|wear off|wears off|pass|passes|clear up|clears up|resolve|resolves|fade|fades|ease off|come back|comes back)\b",
+    re.I,
+)
 _PLURAL_TOPIC = re.compile(r"\b(?:symptoms|effects|withdrawals|zaps|dreams|sweats|nightmares|problems)\b", re.I)
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
@@ -315,6 +321,9 @@ def rewrite(
         extra.append(ctx.topic)  # "and for ocd?" after "how long till sertraline works": the same question for OCD
     elif ctx.topic and not own_drugs and _THEM_EVENTS.search(question) and _PLURAL_TOPIC.search(ctx.topic):
         extra.append(ctx.topic)  # "can you get them just from missing a dose" after withdrawal symptoms
+    elif ctx.topic and not own_drugs and _IT_PASSES.search(question):
+        # "will it sort itself out if they take him off it": what passes is the problem asked about, not the drug
+        extra.extend(t for t in (ctx.topic, answered) if t and t not in extra)
     elif (
         ctx.topic
         and ctx.topic not in extra

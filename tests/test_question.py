@@ -395,6 +395,13 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ),
         # ... but a question with a subject of its own does not take the old one
         ("does paroxetine cause weight gain", "is that ok in pregnancy", "paroxetine", "weight"),
+        # what "sorts itself out" is the problem asked about, not the medicine
+        (
+            "dad went all confused on citalopram, hospital says his sodium is low",
+            "will it sort itself out?",
+            "sodium",
+            "",
+        ),
         # "and for ocd?" asks the last question again, for OCD
         ("how long till setraline starts working", "and for ocd?", "starts working", ""),
     ],
