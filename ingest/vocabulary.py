@@ -40,6 +40,11 @@ class Entry(BaseModel):
     frame: bool = Field(
         False, description="The phrase says what kind of thing is asked ('a side effect?'), not what it is about."
     )
+    outside: bool = Field(
+        False,
+        description="A topic the sources do not cover (corpus/README.md) though its words appear in them in another "
+        "sense ('give blood', 'insurance'): a question asking about it is declined, or told that part is not covered.",
+    )
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,7 @@ class Expansion:
     phrases: tuple[str, ...]  # the patient phrases found
     subjects: tuple[str, ...] = ()  # those that say what is asked about, not only who ("my nan")
     conditions: tuple[str, ...] = ()  # subjects that are also a state the patient is in ("while nursing")
+    outside: tuple[str, ...] = ()  # phrases naming a topic the sources do not cover ("give blood")
 
 
 class Vocabulary:
@@ -71,6 +77,7 @@ class Vocabulary:
         phrases: list[str] = []
         subjects: list[str] = []
         conditions: list[str] = []
+        outside: list[str] = []
         if self._pattern is not None:
             for m in self._pattern.finditer(norm):
                 found = re.sub(r"\s+", " ", m.group(0))
@@ -78,6 +85,9 @@ class Vocabulary:
                 if entry is None:
                     continue
                 phrases.append(m.group(0))
+                if entry.outside:
+                    outside.append(m.group(0))
+                    continue
                 if entry.population not in _PEOPLE and not entry.frame:
                     subjects.append(m.group(0))
                     if entry.population:
@@ -93,7 +103,9 @@ class Vocabulary:
                 populations.add(group)
                 if AGE_WORDING[group] not in terms:
                     terms.append(AGE_WORDING[group])  # searched for as the sources say it
-        return Expansion(" ".join(terms), frozenset(populations), tuple(phrases), tuple(subjects), tuple(conditions))
+        return Expansion(
+            " ".join(terms), frozenset(populations), tuple(phrases), tuple(subjects), tuple(conditions), tuple(outside)
+        )
 
 
 def _norm(text: str) -> str:

@@ -592,6 +592,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             continue
         missing_words.add(word)
         uncovered.append(_phrase_around(text, hit))
+    # "can i give blood on prozac": a topic the sources leave out, in words they use in another sense. The
+    # question is about it: declined as a whole, since the rest only says who asks.
+    outside = [phrase for phrase in expansion.outside if phrase in text[offset:end].lower()]
+    uncovered.extend(outside)
     about_articles = bool(_ARTICLE_WORDS.search(text))
     if about_articles and drugs:
         present += 1  # "how long did the med student blogger stay on escitalopram": the article's own story
@@ -606,10 +610,21 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_author = about_articles and bool(_THE_AUTHOR.search(text)) and not _OTHER_PEOPLE.search(text)
     half_covered = (
         ()
-        if unknown and len(drugs) <= 1 and COMBINED.search(question)  # "xanax and lexapro together": one question
+        # "xanax and lexapro together": one question; "give blood on prozac": about giving blood, not prozac
+        if (unknown and len(drugs) <= 1 and COMBINED.search(question)) or outside
         else _uncovered_parts(question, missing_words, {w for w, _ in absent_everyday}, corpus)
     )
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
+    # About something the sources leave out: a topic named by an `outside` phrase, whatever else the question
+    # names, or one whose every specific word is missing, when nothing it asks about is covered.
+    uncovered_topic = bool(outside) or (
+        bool(missing_words)
+        and not present
+        and not half_covered
+        # "is a local anaesthetic ok while nursing": breastfeeding is the patient's state, the anaesthetic the subject
+        and not set(expansion.subjects) - set(expansion.conditions)
+        and (len(drugs) < 2 or qtype == "comparison")  # two drugs: their combination, unless compared on it
+    )
     return Question(
         text=text,
         drugs=drugs,
@@ -630,12 +645,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered_share=share,
         uncovered_parts=half_covered,
         names_class=bool(_CLASS_WORDS.search(text)),
-        uncovered_topic=bool(missing_words)
-        and not present
-        and not half_covered
-        # "is a local anaesthetic ok while nursing": breastfeeding is the patient's state, the anaesthetic the subject
-        and not set(expansion.subjects) - set(expansion.conditions)
-        and (len(drugs) < 2 or qtype == "comparison"),  # two drugs: their combination, unless compared on it
+        uncovered_topic=uncovered_topic,
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
     )

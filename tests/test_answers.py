@@ -21,6 +21,7 @@ pytestmark = pytest.mark.model
         ("can my cat take zoloft", "cat"),  # a question made only of words the sources never use
         ("is sertraline safe if you have glaucoma", "glaucoma"),  # a condition the sources never name
         ("is it ok to take xanax and lexapro together", "xanax"),  # a combination with a drug they never name
+        ("can i still give blood if i take prozac?", "give blood"),  # a topic named in words used in another sense
     ],
 )
 def test_a_topic_the_sources_only_mention_in_passing_is_declined_by_name(model_bot, question: str, named: str) -> None:

@@ -701,3 +701,20 @@ def test_the_words_matched_against_article_questions_are_the_asking_clause(words
     assert "reasons" in q.asked_text and "happy" not in q.asked_text
     q = analyse("what dose did the blog guy start on? my gp put me on 10mg", words)
     assert "start" in q.asked_text and "gp" not in q.asked_text
+
+
+@pytest.mark.parametrize(
+    ("text", "uncovered"),
+    [
+        ("can i still give blood if i take prozac?", True),  # the sources use "blood" only in other senses
+        ("how much does generic escitalopram cost a month without insurance", True),
+        ("my son is 17 and on fluoxetine, is it safe for him to have the covid vaccine", True),
+        ("i'm a blood donor. can i take sertraline for anxiety?", False),  # said before the question: context
+        ("is generic sertraline the same as zoloft", False),
+    ],
+)
+def test_a_topic_the_sources_leave_out_is_uncovered_though_its_words_appear(words, text: str, uncovered: bool) -> None:
+    q = analyse(text, words)
+    assert q.uncovered_topic is uncovered, (q.uncovered, q.uncovered_parts)
+    if uncovered:
+        assert q.uncovered and not q.uncovered_parts  # the whole question is about it: declined, not half-answered
