@@ -9,6 +9,7 @@ how much, how common, why, what is, a comparison), the sources' wording for the 
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -594,7 +595,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered.append(_phrase_around(text, hit))
     # "can i give blood on prozac": a topic the sources leave out, in words they use in another sense. The
     # question is about it: declined as a whole, since the rest only says who asks.
-    outside = [phrase for phrase in expansion.outside if phrase in text[offset:end].lower()]
+    asking = text[offset:end].lower()
+    outside = [p for p in expansion.outside if p in asking and not _ARTICLE_WORDS.search(text)]  # an article's analogy
     uncovered.extend(outside)
     about_articles = bool(_ARTICLE_WORDS.search(text))
     if about_articles and drugs:
@@ -610,14 +612,13 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_author = about_articles and bool(_THE_AUTHOR.search(text)) and not _OTHER_PEOPLE.search(text)
     half_covered = (
         ()
-        # "xanax and lexapro together": one question; "give blood on prozac": about giving blood, not prozac
-        if (unknown and len(drugs) <= 1 and COMBINED.search(question)) or outside
-        else _uncovered_parts(question, missing_words, {w for w, _ in absent_everyday}, corpus)
+        if unknown and len(drugs) <= 1 and COMBINED.search(question)  # "xanax and lexapro together": one question
+        else _uncovered_parts(question, missing_words, {w for w, _ in absent_everyday}, corpus, outside)
     )
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     # About something the sources leave out: a topic named by an `outside` phrase, whatever else the question
     # names, or one whose every specific word is missing, when nothing it asks about is covered.
-    uncovered_topic = bool(outside) or (
+    uncovered_topic = (bool(outside) and not half_covered) or (
         bool(missing_words)
         and not present
         and not half_covered
@@ -651,11 +652,15 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     )
 
 
-def _uncovered_parts(question: str, missing: set[str], absent: set[str], corpus: CorpusWords) -> tuple[str, ...]:
+def _uncovered_parts(
+    question: str, missing: set[str], absent: set[str], corpus: CorpusWords, outside: list[str] | None = None
+) -> tuple[str, ...]:
     """'does paxil cause tinnitus or a dry mouth' → ('tinnitus',): a coordinated part whose every key
     word is missing from the corpus (an everyday word the corpus never uses, like 'stones', goes with
-    a missing one), next to a part the corpus does cover."""
-    if not missing:
+    a missing one), next to a part the corpus does cover. A part naming a topic the sources leave out
+    (`outside` phrases: 'kidney stones') is not covered, whatever medicine it names."""
+    outside = outside or []
+    if not missing and not outside:
         return ()
     segments = [s for s in re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*", question) if s.strip()]
     if len(segments) < 2:
@@ -663,6 +668,12 @@ def _uncovered_parts(question: str, missing: set[str], absent: set[str], corpus:
     out, covered = [], False
     for i, segment in enumerate(segments):
         seg_words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", segment)]
+        named = [p for p in outside if re.search(rf"\b{re.escape(p)}\b", segment.lower())]
+        if named:  # "kidney stones": the words next to the phrase that the corpus lacks name the part with it
+            at = seg_words.index(words(named[0])[0]) if words(named[0])[0] in seg_words else len(seg_words)
+            after = list(itertools.takewhile(lambda w: w in missing or w in absent, seg_words[at + 1 :]))
+            out.append(" ".join([named[0], *after]))
+            continue
         key = [
             w
             for w in seg_words

@@ -202,7 +202,7 @@ def test_vocabulary_errors_name_file_and_field(tmp_path: Path) -> None:
 def test_a_question_made_only_of_words_the_sources_never_use_is_not_covered(words) -> None:
     q = analyse("can my dog take prozac", words)
     assert q.drugs == ("fluoxetine",)
-    assert q.uncovered == ("dog",) and q.uncovered_share == 1.0
+    assert q.uncovered == ("dog",) and q.uncovered_topic
 
 
 @pytest.mark.parametrize(
@@ -718,3 +718,8 @@ def test_a_topic_the_sources_leave_out_is_uncovered_though_its_words_appear(word
     assert q.uncovered_topic is uncovered, (q.uncovered, q.uncovered_parts)
     if uncovered:
         assert q.uncovered and not q.uncovered_parts  # the whole question is about it: declined, not half-answered
+
+
+def test_a_part_on_a_topic_the_sources_leave_out_is_named_beside_a_covered_part(words) -> None:
+    q = analyse("can paxil cause kidney stones or weight gain", words)
+    assert q.uncovered_parts == ("kidney stones",) and not q.uncovered_topic
