@@ -414,6 +414,10 @@ class Chatbot:
         # Pregnancy and breastfeeding are topics as well as people: one that another part asks about is that
         # part's, not carried into this one ("will sertraline stop my pill working? and can i breastfeed on it").
         own = [vocabulary.expand(text).populations for text in asked]
+        # What a rewritten follow-up carries ("(sertraline, is it normal to feel sick ...)") ends up on its last
+        # part; a part before it that points back ("how long does that go on for") leans on it too.
+        tail = question.text[len(own_words(question.text)) :].strip(" ?")
+        carried = tail[1:-1] if tail.startswith("(") and tail.endswith(")") else ""
         out = []
         for i, text in enumerate(asked):
             alone = analyse(text, served.corpus_words)
@@ -429,6 +433,7 @@ class Chatbot:
                 vocabulary,
                 asked[i - 1] if i else "",
                 whole=question.text,
+                carried=carried if carried not in text and _POINTS_BACK.search(text) else "",
             )
             out.append(analyse(standalone, served.corpus_words))
         return out

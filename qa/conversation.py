@@ -356,12 +356,14 @@ def part_question(
     vocabulary: Vocabulary,
     earlier: str = "",
     whole: str = "",
+    carried: str = "",
 ) -> str:
     """One part of a multi-part question, standing alone: the drugs and people the whole question names
     carried into a part that does not name its own ("... and what's the most you can take" → "(citalopram)"),
     and the subject of a part before that names no drug into one that points back at it ("what is PSSD and
-    how common is it"); a condition the `whole` question names comes along too."""
-    extra: list[str] = []
+    how common is it"); a condition the `whole` question names comes along too, and what a rewritten
+    follow-up `carried` for a part that points back at it."""
+    extra: list[str] = [carried] if carried else []
     if earlier and _THING.search(part) and not lexicon.mentions(earlier):  # with a drug named, "it" is the drug
         named_class = _CLASS_WORD.search(earlier)
         if named_class:  # "does staying on my SSRI ... and will being on it affect an epidural": "it" is the SSRI
@@ -374,5 +376,5 @@ def part_question(
     if whole and not _CONDITION.search(part) and (_TREATMENT_CHOICE.search(part) or _HAS_IT.search(part)):
         # "my wife has ptsd. which ssris ..., and is medication the first thing they try"
         extra.extend(dict.fromkeys(c.lower() for c in _CONDITION.findall(whole)))
-    extra = [e for e in extra if e]
+    extra = list(dict.fromkeys(e for e in extra if e))
     return _carrying(part, extra) if extra else part

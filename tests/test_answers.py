@@ -285,6 +285,14 @@ def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> 
 @pytest.mark.parametrize(
     ("earlier", "said", "question", "wanted", "lead_only"),
     [
+        # a part that points back ("how long does that last") leans on what the follow-up carries, as the last does
+        (
+            "is it normal to feel sick all the time on sertraline, started 5 days ago",
+            "Nausea (feeling sick) is one of the most common SSRI side effects.",
+            "how long does that last and what can i do about it",
+            r"couple of weeks",
+            False,
+        ),
         # "is that something to worry about for her" asks yes or no about her age group, not the earlier "why"
         (
             "why does my mums citalopram leaflet have a warning about suicidal thoughts",
