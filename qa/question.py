@@ -449,7 +449,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     carried_from = tail.start() if tail else len(text)  # what a follow-up or a part carries from before
     qtype = question_type(text[:carried_from])
     if qtype == "other" and not _YES_NO.search(text[:carried_from]):  # "does that apply to him" asks yes or no
-        qtype = question_type(text)
+        carried_type = question_type(text)
+        qtype = carried_type if carried_type != "truth" else qtype  # "really depressed" before is not "is it true"
+
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
         qtype = "comparison"  # "which stays in your body longer, prozac or zoloft"
     elif qtype == "comparison" and len(drugs) < 2 and _RANKS.search(text):

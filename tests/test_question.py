@@ -723,3 +723,9 @@ def test_a_topic_the_sources_leave_out_is_uncovered_though_its_words_appear(word
 def test_a_part_on_a_topic_the_sources_leave_out_is_named_beside_a_covered_part(words) -> None:
     q = analyse("can paxil cause kidney stones or weight gain", words)
     assert q.uncovered_parts == ("kidney stones",) and not q.uncovered_topic
+
+
+def test_really_carried_from_an_earlier_message_is_not_asking_whether_something_is_true(words) -> None:
+    carried = "and if the prozac doesnt help him (my son is 15 and really depressed, what would they give him)?"
+    assert analyse(carried, words).qtype != "truth"
+    assert analyse("is it really true that prozac is the only one for kids", words).qtype == "truth"
