@@ -163,6 +163,7 @@ class Context:
     earlier_drugs: tuple[str, ...] = ()  # drugs of the user's turns before the latest one that named any, latest first
     conditions: tuple[str, ...] = ()  # conditions the user named ("ptsd"), latest first
     answered_drugs: tuple[str, ...] = ()  # the drugs the last answer named, in its order ("sertraline and paroxetine")
+    last_answer: str = ""  # the last answer's text, without its sources list
 
 
 def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: Vocabulary) -> Context:
@@ -192,9 +193,11 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
             topic = msg["content"].strip(" ?.!")
         populations |= vocabulary.expand(msg["content"]).populations
     answered: tuple[str, ...] = ()
-    last_answer = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
+    last_answer = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "").split("**Sources**")[
+        0
+    ]
     if last_answer:
-        answered = tuple(dict.fromkeys(m.generic for m in lexicon.mentions(last_answer.split("**Sources**")[0])))
+        answered = tuple(dict.fromkeys(m.generic for m in lexicon.mentions(last_answer)))
     if not drugs:
         for msg in reversed(history):
             if msg["role"] == "assistant":
@@ -202,14 +205,14 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
                 if found:
                     drugs = (found[0].generic,)
                     break
-    return Context(drugs, frozenset(populations), topic, tuple(earlier), tuple(conditions[:1]), answered)
+    return Context(drugs, frozenset(populations), topic, tuple(earlier), tuple(conditions[:1]), answered, last_answer)
 
 
 def _names_what_was_said(question: str, said: str) -> bool:
     """Whether the question points at something the last answer named with "the" ("how long is the gap"
     after "switches need a drug-free gap")."""
     named = {stem(w) for w in re.findall(r"\bthe\s+([a-z]{3,})\b", question.lower()) if w not in GENERIC}
-    return bool(named) and bool(named & content_terms(said.split("**Sources**")[0]))
+    return bool(named) and bool(named & content_terms(said))
 
 
 def rewrite(
@@ -337,8 +340,7 @@ def rewrite(
         extra.append(ctx.topic)
         if answered:
             extra.append(answered)  # and about what the answer said ("when does that show up" after low sodium)
-    said = next((m["content"] for m in reversed(history) if m["role"] == "assistant"), "")
-    if ctx.topic and ctx.topic not in extra and _names_what_was_said(question, said):
+    if ctx.topic and ctx.topic not in extra and _names_what_was_said(question, ctx.last_answer):
         extra.append(ctx.topic)  # "how long is the gap" after an answer on the drug-free gap between medicines
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it

@@ -476,9 +476,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     aspect_text = re.sub(r"\s+", " ", "".join(aspect)).strip()
     # What the patient asks in their own words: the asking clause ("what dose did he start on?"), without the
     # story around it ("my gp put me on 10mg") or the vocabulary's expansion.
-    own = _last_question(text)
-    if not [w for w in words(own) if w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND]:
-        own = text
+    question = _last_question(text)
+    asks_itself = any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(question))
+    own = question if asks_itself else text
     asked_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", lexicon.normalise(own))).strip() or search_text
     if terms:
         search_text = f"{search_text} ({terms})"
@@ -490,10 +490,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     uncovered: list[str] = []
     unknown: list[str] = []
     missing_words: set[str] = set()
-    question = _last_question(text)
-    offset = text.rfind(question)
-    if not [w for w in words(question) if w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND]:
-        offset = 0  # "my dog swallowed one of my prozac capsules!! is he going to be ok": the context is the subject
+    # "my dog swallowed one of my prozac capsules!! is he going to be ok": the context is the subject
+    offset = text.rfind(question) if asks_itself else 0
     # A remark after the question mark ("my american friend swears by it") is context: only a name in it
     # that the sources lack counts against the question.
     end = offset + len(question)
