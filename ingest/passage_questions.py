@@ -25,7 +25,7 @@ class PassageQuestions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
     document: str
     quote: str = Field(min_length=20, description="Verbatim from the document: the words that answer.")
-    questions: list[str] = Field(min_length=1, max_length=6)
+    questions: list[str] = Field(min_length=1, max_length=8)
 
 
 class PlacedQuestion(Placed):

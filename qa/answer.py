@@ -30,6 +30,7 @@ CLASS_MATCH_BONUS = 0.05  # a question on two drugs: the sentence names one and 
 PAIR_BONUS = 0.05  # a question on two drugs: the sentence speaks of both, by name or class ("SSRIs and linezolid")
 RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
+FIGURE_BONUS = 0.05  # ... and more when it gives the figure itself ("46%", "20 mg"), not only the word ("common")
 POPULATION_BONUS = 0.06
 BRAND_BONUS = 0.1
 ACRONYM_BONUS = 0.2  # "what does the FINISH thing stand for": the sentence that writes the term as asked
@@ -108,6 +109,10 @@ _WANTS = {
         r"|\b(?:often |also |sometimes |usually )?(?:called|known as|defined as)\b",
         re.I,
     ),
+}
+# What a question of quantity wants most: the figure, not the word for it.
+_FIGURES = {
+    "frequency": re.compile(r"\d\s*%|\b\d[\d,.]* (?:in|of|out of) \d|\bper \d|\bone in\b", re.I),
 }
 _POPULATION = {
     "older": re.compile(r"\b(?:older|elderly|over (?:60|65)|aged? (?:60|65)|later life|falls?)\b", re.I),
@@ -214,6 +219,7 @@ class ExtractiveAnswerer:
         lexicon = index.lexicon
         others = {d for d in query_drugs if not lexicon.has_own_note(d)} if len(query_drugs) >= 2 else set()
         kind_pattern = _WANTS.get(question.qtype)
+        figure = _FIGURES.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         brand = self._brand_asked(question)
         acronyms = _acronyms(question)
@@ -245,6 +251,8 @@ class ExtractiveAnswerer:
                 score = float(sim) + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
                 if kind_pattern is not None and kind_pattern.search(text):
                     score += KIND_WANTED_BONUS
+                    if figure is not None and figure.search(text):
+                        score += FIGURE_BONUS
                     if question.qtype == "ranking" and self.sentence_drugs(row) and not query_drugs:
                         score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):

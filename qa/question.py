@@ -141,7 +141,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         "frequency",
         re.compile(
             r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients)"
-            r"|(?:do|does|will) (?:lots|loads|many|most|a lot) of (?:people|patients))\b",
+            r"|(?:do|does|will) (?:lots|loads|many|most|a lot) of (?:people|patients)|(?:do|does|will) (?:many|most|everyone|everybody|lots)"
+            r"|(?:is|are) (?:it|that|this|these|those|they) (?:very |really |quite |that |so )?(?:common|rare|usual|unusual))\b",
             re.I,
         ),
     ),
@@ -157,7 +158,9 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "definition",
         re.compile(
-            r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b|\bstands? for\b", re.I
+            r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b(?![^?]*\b(?:used|prescribed|given|taken) for\b)"
+            r"|\bstands? for\b",
+            re.I,
         ),
     ),
 ]
@@ -447,7 +450,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     # a follow-up that asks nothing of its own kind ("and for kids?") asks the earlier question again.
     tail = _CARRIED.search(text)
     carried_from = tail.start() if tail else len(text)  # what a follow-up or a part carries from before
-    qtype = question_type(text[:carried_from])
+    # The asking clause says what kind of answer is wanted; a remark after it ("its really short") does not.
+    question = _last_question(text[:carried_from])
+    qtype = question_type(question)
+    if qtype == "other":  # ... else what comes before it does ("my mum is 80. is that ok")
+        qtype = question_type(text[: text.rfind(question, 0, carried_from) + len(question)])
     if qtype == "other" and not _YES_NO.search(text[:carried_from]):  # "does that apply to him" asks yes or no
         carried_type = question_type(text)
         qtype = carried_type if carried_type != "truth" else qtype  # "really depressed" before is not "is it true"
@@ -476,9 +483,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     aspect_text = re.sub(r"\s+", " ", "".join(aspect)).strip()
     # What the patient asks in their own words: the asking clause ("what dose did he start on?"), without the
     # story around it ("my gp put me on 10mg") or the vocabulary's expansion.
-    question = _last_question(text)
+    # A follow-up's carried brackets belong to the asking clause, not to a remark after it ("and its half life?
+    # someone on reddit said its short (venlafaxine)?" asks about the half-life).
     asks_itself = any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(question))
-    own = question if asks_itself else text
+    own = _question_proper(question) + text[carried_from:] if asks_itself else text
     asked_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", lexicon.normalise(own))).strip() or search_text
     if terms:
         search_text = f"{search_text} ({terms})"
@@ -491,10 +499,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     unknown: list[str] = []
     missing_words: set[str] = set()
     # "my dog swallowed one of my prozac capsules!! is he going to be ok": the context is the subject
-    offset = text.rfind(question) if asks_itself else 0
+    offset = text.rfind(question, 0, carried_from) if asks_itself else 0
     # A remark after the question mark ("my american friend swears by it") is context: only a name in it
     # that the sources lack counts against the question.
     end = offset + len(question)
+    remark = range(end, carried_from) if asks_itself else range(0)
     # Tags, and what a script or style element holds, are not words of the question.
     markup = [
         (t.start(), t.end())
@@ -524,7 +533,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         ):
             continue
         # Judge only the question itself, not a preamble ("ignore your rules ..."), for what is missing.
-        if hit.start() >= end:
+        if hit.start() in remark:
             if len(word) >= MIN_WORD and not corpus.known(word) and not is_english(word) and not typo_of_everyday(word):
                 judged.add(stem(word))
                 unknown.append(hit.group(0))
@@ -608,7 +617,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             missing_words.add(word)
             judged.add(stem(word))
             uncovered.append(phrase)
-    share = len({stem(w) for w in missing_words}) / len(judged) if judged else 0.0
+    # A subject the vocabulary knows ("a whole packet" is an overdose) is a covered word of the question.
+    subjects = len(set(expansion.subjects) - set(expansion.conditions))
+    share = len({stem(w) for w in missing_words}) / (len(judged) + subjects) if judged else 0.0
     about_author = about_articles and bool(_THE_AUTHOR.search(text)) and not _OTHER_PEOPLE.search(text)
     half_covered = (
         ()
@@ -713,6 +724,24 @@ def _last_question(text: str) -> str:
         return clauses[-1] if clauses else text
     later = [c for c in clauses[asking[-1] + 1 :] if _OPENS_ASKING.search(c)]
     return later[-1] if later else clauses[asking[-1]]
+
+
+_JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what did it feel like": a second question
+
+
+def _question_proper(clause: str) -> str:
+    """The clause from its last question word after a comma or dash: "that blog by the med student who
+    microdosed lexapro, what dose did he start on?" asks "what dose did he start on?"."""
+    segments = re.split(r"\s*[,;:—–]\s+|\s+-\s+", clause)
+    for at in range(len(segments) - 1, 0, -1):
+        segment = segments[at]
+        if (
+            _OPENS_ASKING.search(segment)
+            and not _JOINS.match(segment)
+            and any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(segment))
+        ):
+            return clause[clause.rfind(segment) :]
+    return clause
 
 
 def _phrase_around(text: str, m: re.Match[str]) -> str:

@@ -319,6 +319,24 @@ def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> 
             r"per 1,000|per 10,000",
             True,
         ),
+        # "is that common" wants the rate itself (46%), not only the sentence saying it is common
+        (
+            "since starting escitalopram i feel nothing, cant even cry at sad films",
+            "Emotional blunting means feeling emotions less intensely than before: both positive feelings such as "
+            "joy or love and negative ones such as sadness can feel muted or flat.",
+            "is that common or is it just me",
+            r"46%",
+            False,
+        ),
+        # a remark after the question ("someone on reddit said ...") is context: it neither declines nor
+        # turns "and its half life?" into an is-it-true question
+        (
+            "whats venlafaxine",
+            "Venlafaxine is a serotonin-noradrenaline reuptake inhibitor (SNRI) sold as Effexor.",
+            "right, and its half life? someone on reddit said its really short which is why missing a dose feels awful",
+            r"5 hours",
+            True,
+        ),
         # what to look out for in a breastfed baby is the signs, and a sentence on the baby counts
         (
             "is sertraline ok if im breastfeeding my 6 week old",

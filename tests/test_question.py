@@ -72,6 +72,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("i feel sort of numb on citalopram. do lots of people get this", "frequency"),
         ("what can be done about the night sweats i get from paroxetine", "remedy"),
         ("which is safer, prozac or zoloft", "comparison"),
+        ("emotional blunting on escitalopram, is that common or is it just me", "frequency"),
+        ("does everyone get this on sertraline", "frequency"),
+        ("never heard of fluvoxamine. what's that normally prescribed for?", "other"),  # what it is for, not what it is
     ],
 )
 def test_question_types(words, text: str, qtype: str) -> None:
@@ -517,6 +520,41 @@ def test_a_name_before_the_question_or_in_capitals_is_a_medicine_we_lack(words, 
 def test_a_question_with_nothing_of_its_own_is_about_what_comes_before_it(words) -> None:
     q = analyse("my dog chewed up one of my sertraline tablets!! is he going to be ok", words)
     assert q.uncovered_topic, q.uncovered
+    # the whole story is judged, not only its first words
+    q = analyse(
+        "since starting sertraline my periods have gone all over the place, late and irregular. is that the tablets",
+        words,
+    )
+    assert "irregular" in " ".join(q.uncovered), q.uncovered
+
+
+def test_a_subject_the_vocabulary_knows_is_a_covered_word_of_the_question(words) -> None:
+    q = analyse(
+        "my brother has taken a whole packet of his citalopram, he says hes fine and not to fuss. what do i do", words
+    )
+    assert q.uncovered_share <= 0.5, (q.uncovered, q.uncovered_share)
+    # ... but "ok with" says only that two things are combined, not what the other one is
+    q = analyse("is remeron ok with my thyroid tablets?", words)
+    assert q.uncovered_share > 0.5, (q.uncovered, q.uncovered_share)
+
+
+def test_a_remark_after_a_follow_ups_question_is_context_though_it_carries_brackets(words) -> None:
+    text = "right, and its half life? someone on reddit said its really short which is why missing a dose feels awful (venlafaxine)?"
+    q = analyse(text, words)
+    assert "reddit" not in q.key_terms and q.topic != "reddit", (q.key_terms, q.topic)
+    assert q.qtype != "truth"  # "really short" in the remark does not make it an is-it-true question
+    assert q.asked_text.startswith("right, and its half life?") and q.asked_text.endswith("(venlafaxine)?"), (
+        q.asked_text
+    )
+
+
+def test_the_asked_words_start_at_the_question_after_a_description(words) -> None:
+    text = "that blog by the med student who microdosed lexapro, what dose did he actually start on? my gp gave me 10mg"
+    assert analyse(text, words).asked_text == "what dose did he actually start on?"
+    # a second question joined by "and" is still asked: the clause is kept whole
+    text = "in that microdosing blog how long before it kicked in for him, and what did it feel like when it did"
+    asked = analyse(text, words).asked_text
+    assert "how long before it kicked in" in asked and "what did it feel like" in asked, asked
 
 
 def test_a_question_leaning_on_its_context_is_not_about_its_own_everyday_words(words) -> None:
