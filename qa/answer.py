@@ -47,7 +47,7 @@ SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the sam
 
 _ANAPHOR = re.compile(
     r"^\W*(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
-    r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|even so)\b",
+    r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|in other words|even so)\b",
     re.I,
 )
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e)\b")
@@ -60,7 +60,8 @@ _SOMEONE_ELSE = re.compile(
 )
 _LABEL_CITED = re.compile(r"\([^()]*\blabels?\b[^()]*\)", re.I)  # "(Prozac label)", "(Effexor XR label)"
 _REFERS_BACK = re.compile(  # "... with any of these medicines": what they are is said just before
-    r"\b(?:these|those|such) (?:medicines|drugs|combinations|conditions|signs|symptoms|numbers|ratios|comparisons|enzymes|problems)\b",
+    r"\b(?:these|those|such) (?:medicines|drugs|combinations|conditions|signs|symptoms|numbers|ratios|comparisons|enzymes|problems)\b"
+    r"|\b(?:that|this|the same) (?:review|study|analysis|reanalysis|meta-analysis|trial|survey|paper|finding|warning|estimate)\b",
     re.I,
 )
 _ALSO = re.compile(

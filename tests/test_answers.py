@@ -121,6 +121,14 @@ def test_a_sentence_that_points_back_brings_what_it_points_to(model_bot) -> None
     assert answer.text.index("SSRIs raise the odds") < answer.text.index("any of these medicines")
 
 
+def test_that_review_and_in_other_words_bring_the_review_they_speak_of(model_bot) -> None:
+    # "Other researchers disputed parts of that review" ← "In other words, ..." ← the Moncrieff review itself
+    answer = model_bot.ask("who argued with the 2022 serotonin review")
+    assert answer.kind == "answer", answer.text
+    assert "Jauhar" in answer.text and "Moncrieff" in answer.text, answer.text
+    assert answer.text.index("Moncrieff") < answer.text.index("Jauhar")
+
+
 def test_the_next_sentence_that_names_the_other_drug_comes_along(model_bot) -> None:
     answer = model_bot.ask("im on lexapro and just got prescribed linezolid for an infection, is that a problem??")
     assert "must not be combined with monoamine oxidase inhibitors" in answer.text
