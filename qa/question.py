@@ -487,6 +487,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     # someone on reddit said its short (venlafaxine)?" asks about the half-life).
     asks_itself = any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(question))
     own = _question_proper(question) + text[carried_from:] if asks_itself else text
+    if asks_itself and _POINTS_AT.search(question):  # "... worse? what did he call it": what "it" is comes before
+        before = [c for c in re.split(r"(?<=[.!?])\s+", text[: text.rfind(question, 0, carried_from)].strip()) if c]
+        own = f"{before[-1]} {own}" if before else own
     asked_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", lexicon.normalise(own))).strip() or search_text
     if terms:
         search_text = f"{search_text} ({terms})"
@@ -726,6 +729,10 @@ def _last_question(text: str) -> str:
     return later[-1] if later else clauses[asking[-1]]
 
 
+_POINTS_AT = re.compile(  # a word pointing at something named before ("what did he call it"), not "how long was it"
+    r"(?<!\bwas )(?<!\bis )(?<!\bwill )\b(?:it|this|that|these|those|them)\b(?! (?:is|was|are) (?:the|a)\b)(?! before\b)",
+    re.I,
+)
 _JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what did it feel like": a second question
 
 

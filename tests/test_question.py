@@ -555,6 +555,11 @@ def test_the_asked_words_start_at_the_question_after_a_description(words) -> Non
     text = "in that microdosing blog how long before it kicked in for him, and what did it feel like when it did"
     asked = analyse(text, words).asked_text
     assert "how long before it kicked in" in asked and "what did it feel like" in asked, asked
+    # "it" points at what the sentence before names; "how long was it before" points at nothing
+    text = "im terrified i have pssd after stopping citalopram. what number did the desmolysium guy give for how common it is??"
+    assert "pssd" in analyse(text, words).asked_text.lower()
+    text = "Im 5 days into 5mg of escitalopram. How long was it before the microdosing blogger noticed a difference?"
+    assert analyse(text, words).asked_text.startswith("How long was it"), analyse(text, words).asked_text
 
 
 def test_a_question_leaning_on_its_context_is_not_about_its_own_everyday_words(words) -> None:
