@@ -11,7 +11,7 @@ from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS as _STOP
 from ingest.text import content_terms, stem
 from ingest.vocabulary import Vocabulary
-from qa.question import COMBINED, GENERIC, is_everyday
+from qa.question import COMBINED, GENERIC, is_everyday, question_type
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
@@ -347,7 +347,25 @@ def rewrite(
         carried -= _PERINATAL
     if carried and (_PERSON.search(question) or not own_drugs):
         extra.extend(_POPULATION_WORDS[p] for p in sorted(carried))
+    if extra and question_type(question) not in ("other", "ranking", "comparison"):
+        # "is there anything that helps with it" after "which ones are the worst for that": what was asked
+        # about comes along, not how it was asked ("worst", "which")
+        extra = [e for e in (_subject_of(x) if _ASKS_HOW.search(x) else x for x in extra) if e]
     return _carrying(question, extra) if extra else question
+
+
+_ASKS_HOW = re.compile(r"\b(?:which|what|whats|how|why|when|worst|best|most|least|fewest|highest|lowest)\b", re.I)
+_ASKING_WORDS = re.compile(
+    r"\b(?:which|what|whats|how|why|when|who|worst|best|most|least|fewest|highest|lowest|safest|ones?|"
+    r"is|are|do|does|can|could|should|the|for|that|this|and|or|of|a|an)\b",
+    re.I,
+)
+
+
+def _subject_of(carried: str) -> str:
+    """What a carried question is about, without the words that ask it: "Which antidepressants cause the
+    most and the fewest sexual side effects" → "antidepressants cause sexual side effects"."""
+    return re.sub(r"\s+", " ", _ASKING_WORDS.sub(" ", carried)).strip(" ,?")
 
 
 def part_question(

@@ -407,6 +407,14 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ),
         # "and for ocd?" asks the last question again, for OCD
         ("how long till setraline starts working", "and for ocd?", "starts working", ""),
+        # a question of its own kind takes what was asked about, not how it was asked ("what is", "worst")
+        (
+            "what is serotonin syndrome",
+            "how do doctors actually tell if someone has it?",
+            "serotonin syndrome",
+            "what is",
+        ),
+        ("which ssris are the worst for sex drive", "is there anything that helps with it", "sex drive", "worst"),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
