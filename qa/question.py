@@ -142,7 +142,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients)"
             r"|(?:do|does|will) (?:lots|loads|many|most|a lot) of (?:people|patients)|(?:do|does|will) (?:many|most|everyone|everybody|lots)"
-            r"|(?:is|are) (?:it|that|this|these|those|they) (?:very |really |quite |that |so )?(?:common|rare|usual|unusual))\b",
+            r"|(?:is|are) (?:it|that|this|these|those|they) (?:very |really |quite |that |so )?(?:common|rare|usual|unusual|normal))\b",
             re.I,
         ),
     ),
