@@ -41,6 +41,7 @@ OTHERS_STORY_PENALTY = 0.15  # ... and not the story of a friend he tells
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 SECOND_SIDE_MARGIN = 0.3
+NEXT_SENTENCE_MARGIN = 0.36  # a lone answer sentence takes the next one in its paragraph if it scores this close
 SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
 REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last answer already quoted
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
@@ -344,6 +345,19 @@ class ExtractiveAnswerer:
             )
             if extra is not None and len(chosen) < limit + 1:
                 chosen.append(extra)
+        if len(chosen) == 1 and chosen[0].passage_rank >= 0:
+            # One sentence alone: the next one in its paragraph, when it is nearly as close, says what it means
+            # ("... taken with food." → "... on an empty stomach can roughly halve the amount ...").
+            lead = chosen[0]
+            _, after = self.neighbours(lead.row)
+            follow = next((c for c in candidates if c.row == after), None)
+            if (
+                follow is not None
+                and follow.score >= best - NEXT_SENTENCE_MARGIN
+                and self._same_line(lead.row, follow.row)
+                and self._says_something_new(follow, chosen)
+            ):
+                chosen.append(follow)
         return chosen
 
     def _sides(self, question: Question, lead: Candidate) -> list[tuple[Callable[[Candidate], bool], float]]:

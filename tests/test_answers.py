@@ -129,6 +129,14 @@ def test_that_review_and_in_other_words_bring_the_review_they_speak_of(model_bot
     assert answer.text.index("Moncrieff") < answer.text.index("Jauhar")
 
 
+def test_a_lone_answer_sentence_brings_the_next_one_in_its_paragraph(model_bot) -> None:
+    # "... should be taken with food." alone does not say why it matters; the next sentence does
+    answer = model_bot.ask("does viibryd have to be taken with food")
+    assert answer.kind == "answer", answer.text
+    assert "with food" in answer.text and "halve" in answer.text, answer.text
+    assert answer.text.index("with food") < answer.text.index("halve")
+
+
 def test_the_next_sentence_that_names_the_other_drug_comes_along(model_bot) -> None:
     answer = model_bot.ask("im on lexapro and just got prescribed linezolid for an infection, is that a problem??")
     assert "must not be combined with monoamine oxidase inhibitors" in answer.text
