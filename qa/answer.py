@@ -25,6 +25,7 @@ from qa.types import Passage, QueryVectors
 
 LEXICAL_WEIGHT = 0.20
 DRUG_MATCH_BONUS = 0.10
+CARRIED_DRUG_BONUS = 0.07  # ... when the drug only comes from what a follow-up carries: the setting, not the ask
 DRUG_MISMATCH_PENALTY = 0.15
 CLASS_MATCH_BONUS = 0.05  # a question on two drugs: the sentence names one and speaks of a class asked about
 PAIR_BONUS = 0.05  # a question on two drugs: the sentence speaks of both, by name or class ("SSRIs and linezolid")
@@ -274,7 +275,8 @@ class ExtractiveAnswerer:
                     by_class = {d for d, p in class_of.items() if p.search(text)}
                     drugs = named | by_class
                     if drugs & query_drugs:
-                        score += DRUG_MATCH_BONUS
+                        # a drug carried from earlier in the conversation is its setting, not what is asked
+                        score += CARRIED_DRUG_BONUS if question.drugs_carried else DRUG_MATCH_BONUS
                         if len(drugs & query_drugs) >= 2:
                             score += PAIR_BONUS
                         elif named & query_drugs and by_class:

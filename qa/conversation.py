@@ -88,6 +88,12 @@ _IT_PASSES = re.compile(
     re.I,
 )
 _PLURAL_TOPIC = re.compile(r"\b(?:symptoms|effects|withdrawals|zaps|dreams|sweats|nightmares|problems)\b", re.I)
+# "what can i do about it", "does it make it worse", "is it the drug or my depression": "it" is a problem
+_IT_PROBLEM = re.compile(
+    r"\b(?:about|help with|deal with|cope with|live with|treat|prevent|avoid|causes?|caused|makes?|made)\s+(?:it|that|this)\b"
+    r"(?!\s+one)|\b(?:is|was) (?:it|that|this) (?:from )?(?:the drug|the medicine|the tablets?|the pills?|my depression|the depression)\b",
+    re.I,
+)
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
@@ -342,6 +348,19 @@ def rewrite(
             extra.append(answered)  # and about what the answer said ("when does that show up" after low sodium)
     if ctx.topic and ctx.topic not in extra and _names_what_was_said(question, ctx.last_answer):
         extra.append(ctx.topic)  # "how long is the gap" after an answer on the drug-free gap between medicines
+    elif (
+        names_none
+        and ctx.topic
+        and ctx.topic not in extra
+        and not resolved
+        and _IT_PROBLEM.search(question)
+        and not own.subjects
+        and all(is_everyday(w) for w in content)
+        and _specific(ctx.topic, vocabulary)
+    ):
+        # "what can i do about it" after "since starting sertraline i can't orgasm": "it" is the problem the
+        # conversation is about, not only the medicine
+        extra.append(ctx.topic)
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL
@@ -360,6 +379,14 @@ _ASKING_WORDS = re.compile(
     r"is|are|do|does|can|could|should|the|for|that|this|and|or|of|a|an)\b",
     re.I,
 )
+
+
+def _specific(topic: str, vocabulary: Vocabulary) -> bool:
+    """Whether an earlier message names something of its own ("i can't orgasm", "a glass of wine"), not
+    only asks ("how common is that")."""
+    if vocabulary.expand(topic).subjects:
+        return True
+    return any(w not in _STOP and w not in GENERIC and not is_everyday(w) for w in re.findall(r"[a-z]+", topic.lower()))
 
 
 def _subject_of(carried: str) -> str:

@@ -222,6 +222,7 @@ class Question:
     topic: str = ""  # the question's most specific word the corpus does use ("lithium"); an answer must be about it
     topic_phrase: str = ""  # that word with its neighbour, to name it when the sources have nothing on it
     about_author: bool = False  # what the article's author did or felt himself ("what dose did he start on")
+    drugs_carried: bool = False  # every drug comes from what a follow-up carries, none from the patient's words
 
 
 _COMPARATIVE_ENDINGS = (("iest", "y"), ("ier", "y"), ("iest", ""), ("ier", ""), ("est", ""), ("er", ""))
@@ -663,6 +664,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered_topic=uncovered_topic,
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
+        drugs_carried=bool(drugs) and all(m.start >= carried_from for m in mentions),
     )
 
 

@@ -23,6 +23,8 @@ from qa.types import Passage, Timings
 
 Mode = Literal["hybrid", "dense", "lexical"]
 log = logging.getLogger("ssri_qa.retrieval")
+QUESTION_FLOOR = 0.60  # below `question_similarity`, a passage question this close still counts ...
+QUESTION_LEAD = 0.04  # ... when it is this much closer than any other passage's question
 
 
 @dataclass(frozen=True)
@@ -187,12 +189,19 @@ class Retriever:
         sims = index.question_vectors @ vector
         best: dict[int, float] = {}
         for q in np.argsort(-sims, kind="stable"):
-            if sims[q] < self.settings.question_similarity or len(best) == n:
-                break
             row = int(index.question_chunks[q])
             if row >= 0 and row not in best:
                 best[row] = float(sims[q])
-        return list(best)
+            if len(best) > n:
+                break
+        ranked = sorted(best.items(), key=lambda kv: -kv[1])
+        close = [row for row, sim in ranked[:n] if sim >= self.settings.question_similarity]
+        if not close and len(ranked) >= 2:
+            # No question that close, but one passage's clearly closer than any other's: it answers
+            (row, first), (_, second) = ranked[0], ranked[1]
+            if first >= QUESTION_FLOOR and first - second >= QUESTION_LEAD:
+                close = [row]
+        return close
 
     def mentions(self, row: int, word: str, *, heading: bool = False) -> bool:
         """Does the chunk use the word (in its title or section heading only, with `heading`)?"""

@@ -289,6 +289,22 @@ def test_the_first_paragraph_quotes_what_was_asked(model_bot, question: str, lea
     assert lead in answer.text.split("\n\n")[0], answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "fact"),
+    [
+        ("how long did it take before the escitalopram kicked in for the blogger who took it in nepal?", "2-3 weeks"),
+        (
+            "the desmolysium guy who microdosed escitalipram - what dose did he actually start on? my gp put me on 10mg",
+            "1.25mg",
+        ),
+    ],
+)
+def test_a_passage_question_clearly_closest_to_the_asked_one_is_answered(model_bot, question: str, fact: str) -> None:
+    # below the usual similarity, one passage's question is still clearly closer than any other passage's
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer" and fact in answer.text, answer.text
+
+
 def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> None:
     # "The last time I spoke to him he said he stopped for good because ..." is his friend's reason
     answer = model_bot.ask(

@@ -415,6 +415,10 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
             "what is",
         ),
         ("which ssris are the worst for sex drive", "is there anything that helps with it", "sex drive", "worst"),
+        # "it" in "what can i do about it" is the problem the conversation is about, not only the medicine ...
+        ("since starting sertraline i cant orgasm", "what can i do about it?", "orgasm", ""),
+        # ... but "should i stop it" stops the medicine
+        ("since starting sertraline i cant orgasm", "should i stop it?", "sertraline", "orgasm"),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
@@ -554,6 +558,17 @@ def test_a_remark_after_a_follow_ups_question_is_context_though_it_carries_brack
     assert q.asked_text.startswith("right, and its half life?") and q.asked_text.endswith("(venlafaxine)?"), (
         q.asked_text
     )
+
+
+def test_a_drug_only_a_follow_up_carries_is_marked_as_carried(words) -> None:
+    assert analyse("what can i do about it (sertraline, since starting i cant orgasm)?", words).drugs_carried
+    assert not analyse("can i take sertraline with ibuprofen (sertraline)?", words).drugs_carried
+    assert not analyse("what can i do about it?", words).drugs_carried  # no drug at all
+
+
+def test_coffee_is_caffeine_not_alcohol(words) -> None:
+    assert "caffeine" in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
+    assert "alcohol" not in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
 
 
 def test_the_asked_words_start_at_the_question_after_a_description(words) -> None:
