@@ -95,6 +95,7 @@ _IT_PROBLEM = re.compile(
     re.I,
 )
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
+_AGES = frozenset({"older", "young"})
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
     "older": "an older adult",
@@ -364,6 +365,8 @@ def rewrite(
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL
+    if own.populations & _AGES:  # "and for kids?" after a question on older people: one age group for another
+        carried -= _AGES
     if carried and (_PERSON.search(question) or not own_drugs):
         extra.extend(_POPULATION_WORDS[p] for p in sorted(carried))
     if extra and question_type(question) not in ("other", "ranking", "comparison"):
