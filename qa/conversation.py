@@ -42,7 +42,11 @@ _NEW_SUBJECT = re.compile(
 )
 # A choice among medicines ("which ones are approved for kids"): not about the one discussed before.
 _WHICH_OF = re.compile(
-    r"\bwhich\s+(?:ones|of them|ssris|snris|antidepressants|drugs|medicines|medications|meds|pills)\b", re.I
+    r"\bwhich\s+(?:ones|of them|ssris|snris|antidepressants|drugs|medicines|medications|meds|pills)\b"
+    # "which one do they usually try first": a choice among medicines, not the one under discussion
+    r"|\bwhich (?:one|drug|medicine|ssri|antidepressant) (?:do|would|should|did|will) (?:they|doctors|you|gps?|psychiatrists)"
+    r" (?:\w+ )?(?:try|use|give|prescribe|start|pick|choose|recommend|go for)\b",
+    re.I,
 )
 # "for that", "with that": the condition or topic asked about before, not a medicine.
 _THAT_TOPIC = re.compile(

@@ -417,6 +417,13 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ("which ssris are the worst for sex drive", "is there anything that helps with it", "sex drive", "worst"),
         # "it" in "what can i do about it" is the problem the conversation is about, not only the medicine ...
         ("since starting sertraline i cant orgasm", "what can i do about it?", "orgasm", ""),
+        # "which one do they try first" chooses among medicines: the one named before is not carried
+        (
+            "can my 15 year old take sertraline for depression?",
+            "which one do they usually try first then?",
+            "teenager",
+            "sertraline",
+        ),
         # one age group in place of another: "kids" leaves the older adult behind
         ("what's the usual dose of escitalopram for my 80 year old mum", "and for kids?", "kids", "older adult"),
         # ... but "should i stop it" stops the medicine
