@@ -200,7 +200,8 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
             topic = re.sub(r"\s+", " ", "".join(cut)).strip(" ?.!")
             if not [w for w in re.findall(r"[a-z]+", topic.lower()) if w not in _STOP and w not in _QUESTION_WORDS]:
                 topic = ""  # "whats mirtazapine" asks what the drug is: no topic besides the drug
-        elif not topic:
+        elif not topic or (not _specific(topic, vocabulary) and _specific(msg["content"], vocabulary)):
+            # "what is serotonin syndrome" → "how do doctors tell if you have it": the earlier one names the topic
             topic = msg["content"].strip(" ?.!")
         populations |= vocabulary.expand(msg["content"]).populations
     answered: tuple[str, ...] = ()

@@ -569,6 +569,23 @@ def test_a_remark_after_a_follow_ups_question_is_context_though_it_carries_brack
     )
 
 
+def test_a_vague_later_turn_leaves_the_earlier_topic_in_place() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "what is serotonin syndrome?"},
+        {"role": "assistant", "content": "Serotonin syndrome is ..."},
+        {"role": "user", "content": "how do doctors tell if you have it?"},
+        {"role": "assistant", "content": "Doctors often use the Hunter criteria."},
+    ]
+    out = rewrite("what should I do if I think I have it?", history, lexicon, vocabulary).lower()
+    assert "serotonin syndrome" in out, out
+
+
+def test_missing_it_is_a_missed_dose(words) -> None:
+    q = analyse("could missing it make me feel weird (escitalopram)?", words)
+    assert "missed dose" in q.expansion and not q.uncovered, (q.expansion, q.uncovered)
+
+
 def test_a_drug_only_a_follow_up_carries_is_marked_as_carried(words) -> None:
     assert analyse("what can i do about it (sertraline, since starting i cant orgasm)?", words).drugs_carried
     assert not analyse("can i take sertraline with ibuprofen (sertraline)?", words).drugs_carried
