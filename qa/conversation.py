@@ -197,9 +197,11 @@ def conversation_context(history: list[Message], lexicon: Lexicon, vocabulary: V
                 cut.append(msg["content"][last : m.start])
                 last = m.end
             cut.append(msg["content"][last:])
-            topic = re.sub(r"\s+", " ", "".join(cut)).strip(" ?.!")
-            if not [w for w in re.findall(r"[a-z]+", topic.lower()) if w not in _STOP and w not in _QUESTION_WORDS]:
-                topic = ""  # "whats mirtazapine" asks what the drug is: no topic besides the drug
+            own = re.sub(r"\s+", " ", "".join(cut)).strip(" ?.!")
+            if not [w for w in re.findall(r"[a-z]+", own.lower()) if w not in _STOP and w not in _QUESTION_WORDS]:
+                own = ""  # "whats mirtazapine" asks what the drug is: no topic besides the drug
+            # a later message naming its own topic ("could it be her sodium") stays the topic
+            topic = topic if topic and _specific(topic, vocabulary) else own
         elif not topic or (not _specific(topic, vocabulary) and _specific(msg["content"], vocabulary)):
             # "what is serotonin syndrome" → "how do doctors tell if you have it": the earlier one names the topic
             topic = msg["content"].strip(" ?.!")

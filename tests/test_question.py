@@ -581,6 +581,18 @@ def test_a_vague_later_turn_leaves_the_earlier_topic_in_place() -> None:
     assert "serotonin syndrome" in out, out
 
 
+def test_a_later_turn_naming_its_own_topic_stays_the_topic() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "my gran is 84 and got confused after starting sertraline"},
+        {"role": "assistant", "content": "..."},
+        {"role": "user", "content": "could it be her sodium?"},
+        {"role": "assistant", "content": "..."},
+    ]
+    out = rewrite("how soon after starting does that usually happen?", history, lexicon, vocabulary).lower()
+    assert "sodium" in out, out
+
+
 def test_missing_it_is_a_missed_dose(words) -> None:
     q = analyse("could missing it make me feel weird (escitalopram)?", words)
     assert "missed dose" in q.expansion and not q.uncovered, (q.expansion, q.uncovered)
