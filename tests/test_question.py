@@ -589,7 +589,7 @@ def test_a_later_turn_naming_its_own_topic_stays_the_topic() -> None:
         {"role": "user", "content": "could it be her sodium?"},
         {"role": "assistant", "content": "..."},
     ]
-    out = rewrite("how soon after starting does that usually happen?", history, lexicon, vocabulary).lower()
+    out = rewrite("what can they do about it?", history, lexicon, vocabulary).lower()
     assert "sodium" in out, out
 
 
