@@ -593,6 +593,10 @@ def test_a_later_turn_naming_its_own_topic_stays_the_topic() -> None:
     assert "sodium" in out, out
 
 
+def test_being_seen_again_is_a_review(words) -> None:
+    assert "review after starting" in analyse("how soon should he be seen again (fluoxetine)?", words).expansion
+
+
 def test_missing_it_is_a_missed_dose(words) -> None:
     q = analyse("could missing it make me feel weird (escitalopram)?", words)
     assert "missed dose" in q.expansion and not q.uncovered, (q.expansion, q.uncovered)
