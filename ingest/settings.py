@@ -144,6 +144,14 @@ class RetrievalSettings(BaseModel):
         description="On questions about the articles, a passage question (corpus/questions.yaml) at least this "
         "similar to the asked question puts its passage first.",
     )
+    question_floor: float = Field(
+        0.60,
+        ge=-1,
+        le=1,
+        description="Below question_similarity, the closest passage question still puts its passage first when it "
+        "is at least this similar and question_lead closer than any other passage's (tuned on the dev split).",
+    )
+    question_lead: float = Field(0.04, ge=0, le=2, description="See question_floor.")
 
 
 class AnswerSettings(BaseModel):

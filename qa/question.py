@@ -485,7 +485,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     # What the patient asks in their own words: the asking clause ("what dose did he start on?"), without the
     # story around it ("my gp put me on 10mg") or the vocabulary's expansion.
     # A follow-up's carried brackets belong to the asking clause, not to a remark after it ("and its half life?
-    # someone on reddit said its short (venlafaxine)?" asks about the half-life).
+    # someone on reddit said its short (venlafaxine)?" asks about the half-life): the clause was found above,
+    # in the patient's own words.
     asks_itself = any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(question))
     own = _question_proper(question) + text[carried_from:] if asks_itself else text
     if asks_itself and _POINTS_AT.search(question):  # "... worse? what did he call it": what "it" is comes before

@@ -23,8 +23,6 @@ from qa.types import Passage, Timings
 
 Mode = Literal["hybrid", "dense", "lexical"]
 log = logging.getLogger("ssri_qa.retrieval")
-QUESTION_FLOOR = 0.60  # below `question_similarity`, a passage question this close still counts ...
-QUESTION_LEAD = 0.04  # ... when it is this much closer than any other passage's question
 
 
 @dataclass(frozen=True)
@@ -199,7 +197,7 @@ class Retriever:
         if not close and len(ranked) >= 2:
             # No question that close, but one passage's clearly closer than any other's: it answers
             (row, first), (_, second) = ranked[0], ranked[1]
-            if first >= QUESTION_FLOOR and first - second >= QUESTION_LEAD:
+            if first >= self.settings.question_floor and first - second >= self.settings.question_lead:
                 close = [row]
         return close
 
