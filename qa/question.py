@@ -487,7 +487,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     # A follow-up's carried brackets belong to the asking clause, not to a remark after it ("and its half life?
     # someone on reddit said its short (venlafaxine)?" asks about the half-life): the clause was found above,
     # in the patient's own words.
-    asks_itself = any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(question))
+    asks_itself = _has_words_of_its_own(question)
     own = _question_proper(question) + text[carried_from:] if asks_itself else text
     if asks_itself and _POINTS_AT.search(question):  # "... worse? what did he call it": what "it" is comes before
         before = [c for c in re.split(r"(?<=[.!?])\s+", text[: text.rfind(question, 0, carried_from)].strip()) if c]
@@ -739,17 +739,18 @@ _POINTS_AT = re.compile(  # a word pointing at something named before ("what did
 _JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what did it feel like": a second question
 
 
+def _has_words_of_its_own(clause: str) -> bool:
+    """Whether a clause says something beyond question words and chat ("is he ok" does not, "what dose" does)."""
+    return any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(clause))
+
+
 def _question_proper(clause: str) -> str:
     """The clause from its last question word after a comma or dash: "that blog by the med student who
     microdosed lexapro, what dose did he start on?" asks "what dose did he start on?"."""
     segments = re.split(r"\s*[,;:—–]\s+|\s+-\s+", clause)
     for at in range(len(segments) - 1, 0, -1):
         segment = segments[at]
-        if (
-            _OPENS_ASKING.search(segment)
-            and not _JOINS.match(segment)
-            and any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(segment))
-        ):
+        if _OPENS_ASKING.search(segment) and not _JOINS.match(segment) and _has_words_of_its_own(segment):
             return clause[clause.rfind(segment) :]
     return clause
 
