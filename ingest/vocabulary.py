@@ -117,4 +117,13 @@ def load_vocabulary(path: Path) -> Vocabulary:
 
 
 def read_entries(path: Path) -> list[Entry]:
-    return [entry for _, entry in validated(path, "entries", Entry, VocabularyError)]
+    """The file's entries; a phrase may belong to one entry only (else the later one would silently win)."""
+    entries: list[Entry] = []
+    first_at: dict[str, int] = {}
+    for i, entry in validated(path, "entries", Entry, VocabularyError):
+        for phrase in entry.say:
+            at = first_at.setdefault(_norm(phrase), i)
+            if at != i:
+                raise VocabularyError(f"{path}: entries[{i}] field 'say': {phrase!r} is already in entries[{at}]")
+        entries.append(entry)
+    return entries

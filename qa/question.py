@@ -149,7 +149,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "dose",
         re.compile(
-            r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength|the most (?:\w+ ){0,2}(?:can|could|should|is allowed to) (?:\w+ )?(?:have|take))\b",
+            r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength|the most (?:\w+ ){0,2}(?:can|could|should|is allowed to) (?:\w+ )?(?:have|take|be on|go up to))\b",
             re.I,
         ),
     ),

@@ -378,6 +378,15 @@ def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> 
             r"not feeding|unusually sleepy|colic",
             False,
         ),
+        # "the most she should be on" asks for her maximum dose, not what something is
+        (
+            "my mum is 78 and just started citalopram",
+            "In a UK study of 60,746 people aged 65 and over with depression, SSRIs were linked to the highest rate "
+            "of falls of the antidepressant groups studied (Coupland et al., 2011).",
+            "whats the most she should be on?",
+            r"maximum of 20 mg (?:per day )?of citalopram",
+            True,
+        ),
     ],
 )
 def test_follow_ups_are_answered_about_what_the_conversation_points_to(

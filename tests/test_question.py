@@ -52,6 +52,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
     ("text", "qtype"),
     [
         ("what dose of lexapro is normal", "dose"),
+        ("whats the most she should be on", "dose"),  # the most she may take, not what something is
         ("how common is sexual dysfunction", "frequency"),
         ("why is paroxetine rarely used", "reason"),
         ("which ssri has the worst withdrawal", "ranking"),
@@ -198,6 +199,9 @@ def test_vocabulary_errors_name_file_and_field(tmp_path: Path) -> None:
         read_entries(bad)
     bad.write_text("entries:\n  - {say: [zaps], population: martians}\n")
     with pytest.raises(VocabularyError, match="population"):
+        read_entries(bad)
+    bad.write_text("entries:\n  - {say: [zaps, wear off], means: x}\n  - {say: [Wear  off], means: y}\n")
+    with pytest.raises(VocabularyError, match=r"entries\[1\] field 'say': 'Wear  off' is already in entries\[0\]"):
         read_entries(bad)
     assert Vocabulary([]).expand("anything").terms == ""
 
