@@ -20,7 +20,7 @@ from ingest.settings import AnswerSettings
 from ingest.text import content_terms, stem
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
-from qa.question import Question, shouted
+from qa.question import SECTION_KINDS, Question, shouted
 from qa.types import Passage, QueryVectors
 
 LEXICAL_WEIGHT = 0.20
@@ -44,6 +44,8 @@ OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the questio
 SECOND_SIDE_MARGIN = 0.3
 NEXT_SENTENCE_MARGIN = 0.36  # a lone answer sentence takes the next one in its paragraph if it scores this close
 SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
+OFF_KIND_PENALTY = 0.2  # "what can i do about it": a sentence saying only that the problem exists does not answer
+ASKED_SECTION_BONUS = 0.1  # ... one from the section whose heading asks the same ("What helps with sweating?") does
 REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last answer already quoted
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
 
@@ -77,7 +79,8 @@ _WANTS = {
     "year": re.compile(r"\b(?:19|20)\d\d\b"),
     "remedy": re.compile(
         r"\b(?:can help|may help|might help|helps?|options?|try|consider\w*|switch\w*|adding|added|lower(?:ing)? the dose"
-        r"|reduc\w+ the dose|improve\w*|alarm|organiser|advis\w+|suggest\w*)\b",
+        r"|reduc\w+ the dose|improve\w*|alarm|organiser|advis\w+|suggest\w*"
+        r"|(?:tell|contact|talk to|speak to|ask|see|report\w* to) (?:the|your|a|their) (?:prescriber|doctor|gp|pharmacist|midwife))\b",
         re.I,
     ),
     # a list: "not feeding as well as usual, seems unusually sleepy, or is irritable"
@@ -240,6 +243,7 @@ class ExtractiveAnswerer:
             if aspect_vector is not None:
                 sims = np.maximum(sims, index.sentence_vectors[rows] @ aspect_vector)
             kind = index.chunks[ci].source_kind
+            asked_section = question.qtype in SECTION_KINDS and index.section_kind(ci) == question.qtype
             kind_penalty = (
                 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS
                 if (question.about_articles and kind == "reference")
@@ -252,7 +256,12 @@ class ExtractiveAnswerer:
                 terms = self.sentence_terms(row)
                 overlap = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
                 score = float(sim) + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
-                if kind_pattern is not None and kind_pattern.search(text):
+                of_kind = kind_pattern is not None and (asked_section or bool(kind_pattern.search(text)))
+                if asked_section:
+                    score += ASKED_SECTION_BONUS
+                elif question.qtype in SECTION_KINDS and not of_kind:
+                    score -= OFF_KIND_PENALTY
+                if of_kind:
                     score += KIND_WANTED_BONUS
                     if figure is not None and figure.search(text):
                         score += FIGURE_BONUS

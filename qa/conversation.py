@@ -361,7 +361,7 @@ def rewrite(
         and ctx.topic
         and ctx.topic not in extra
         and not resolved
-        and _IT_PROBLEM.search(question)
+        and (_IT_PROBLEM.search(question) or question_type(question) == "remedy")  # "what should he do then"
         and not own.subjects
         and all(is_everyday(w) for w in content)
         and _specific(ctx.topic, vocabulary)

@@ -17,6 +17,7 @@ from ingest.store import Generation, IndexUnavailable, read_current
 from ingest.text import content_terms
 from ingest.types import Chunk
 from ingest.vocabulary import Entry, Vocabulary
+from qa.question import question_type
 
 QUOTED_MIN = 20  # shorter sentences ("Yes.") are found in any text
 
@@ -41,6 +42,7 @@ class LoadedIndex:
     question_chunks: np.ndarray = field(init=False, repr=False)  # chunk row of each passage question
     question_sentences: list[list[int]] = field(init=False, repr=False)  # sentence rows its quote overlaps
     _chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+    _section_kinds: dict[int, str] = field(default_factory=dict, repr=False)
     _claim_drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _quotable: list[tuple[int, str]] = field(default_factory=list, repr=False)  # (row, text) of sentences to find
 
@@ -75,6 +77,13 @@ class LoadedIndex:
         if cached is None:
             c = self.chunks[row]
             cached = self._chunk_terms[row] = frozenset(content_terms(f"{c.title} {c.section} {c.text}"))
+        return cached
+
+    def section_kind(self, row: int) -> str:
+        """The kind of question a chunk's section heading asks ("What helps with sweating?" → remedy) (cached)."""
+        cached = self._section_kinds.get(row)
+        if cached is None:
+            cached = self._section_kinds[row] = question_type(self.chunks[row].section)
         return cached
 
     def claim_drugs(self, claim: PlacedClaim) -> frozenset[str]:

@@ -118,7 +118,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"|how (?:can|do|should) (?:i|we|you|he|she|they) (?:stop|fix|help|deal|cope|manage|get rid|reduce|avoid)"
             r"|what (?:can|could|should) (?:i|we|you|he|she|they) do|how to (?:stop|fix|deal|cope|manage|reduce|avoid)"
             r"|what can be done|can anything be done|is there anything to be done"
-            r"|any tips|tips for|is there anything)\b",
+            r"|any tips|tips for|is there anything (?:(?:i|we|you|he|she|they) (?:can|could|should) )?(?:that |to |which )?(?:actually |really |else )?(?:do|helps?|try|take|works?))\b",
             re.I,
         ),
     ),
@@ -164,6 +164,9 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         ),
     ),
 ]
+# Questions a note answers in a section of their own ("What helps with sweating?"): retrieval seeks that section out
+# when no passage it found is one, and a sentence that is neither from it nor of the kind wanted does not answer.
+SECTION_KINDS: frozenset[QuestionType] = frozenset({"remedy"})
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
 COMBINED = re.compile(
     r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*|add(?:ing|ed)?\b.{1,30}\bto)\b",

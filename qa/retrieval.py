@@ -121,6 +121,7 @@ class Retriever:
         topic: str = "",
         sides: Sequence[tuple[str, str]] = (),
         asked: np.ndarray | None = None,
+        kind: str = "",
         timings: Timings | None = None,
     ) -> list[Passage]:
         """Passages for `query`; `also` adds sub-queries (e.g. the aspect alone) to the fusion,
@@ -130,7 +131,8 @@ class Retriever:
         the passages uses the `topic` word, the few chunks that do are added after them. `sides` are
         (name, text) pairs of a comparison: a side no passage is headed by gets its best passage added.
         With `asked` (the question's own words, embedded), passages answering a question close to it come first
-        (corpus/questions.yaml)."""
+        (corpus/questions.yaml). With a `kind` ("remedy"), a passage whose section heading asks that kind of question
+        is added when none of those kept does and a ranking found one."""
         n = max(self.settings.candidates, k)
         queries = [Query(query, vector), *also]
         t0 = time.perf_counter()
@@ -165,6 +167,10 @@ class Retriever:
                 for row in self.lexical(topic, self.settings.per_document)
                 if row not in kept and self.mentions(row, topic)
             ]
+        if kind and not any(self.index.section_kind(row) == kind for row in kept):
+            # "what can i do about it" after a question on sweating: the section that says what helps, if any
+            # ranking found one, though the passages on the problem itself rank above it
+            kept += [row for row in ordered if row not in kept and self.index.section_kind(row) == kind][:1]
         for name, text in sides:
             if not any(self.mentions(row, name, heading=True) for row in kept):
                 kept += [

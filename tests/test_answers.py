@@ -431,3 +431,32 @@ def test_a_statement_after_a_follow_up_is_context_not_a_part(model_bot) -> None:
 
     standalone = model_bot.standalone("what about cough syrup? i've got a chesty cough and a bottle of it", history)
     assert len(model_bot._parts(served, analyse(standalone, served.corpus_words))) == 0, standalone
+
+
+def test_what_can_i_do_about_it_is_answered_from_the_section_on_what_helps(model_bot) -> None:
+    history = [
+        {"role": "user", "content": "I'm sweating loads on paroxetine"},
+        {"role": "assistant", "content": "Excessive sweating (hyperhidrosis) is a common SSRI side effect. [1]"},
+    ]
+    answer = model_bot.ask("what can I do about it?", history=history)
+    # what helps (a lower dose, a switch, keeping cool), not again that sweating is common
+    assert re.search(r"lower dose|lighter clothing", answer.text.split("\n\n")[0]), answer.text
+
+
+def test_a_remedy_question_brings_the_section_that_says_what_helps(model_bot) -> None:
+    from dataclasses import replace
+
+    from qa.question import analyse
+    from qa.types import Timings
+
+    served = model_bot._served
+    question = analyse("what can I do about it (paroxetine, I'm sweating loads on)?", served.corpus_words)
+    assert question.qtype == "remedy"
+    vectors = model_bot._embed_question(question, Timings())
+
+    def sections(q) -> list[str]:
+        return [p.section for p in model_bot._search(served, q, vectors, 5, Timings())]
+
+    helps = "What helps with sweating or yawning from an SSRI?"
+    assert helps in sections(question)
+    assert helps not in sections(replace(question, qtype="other"))  # the passages on sweating itself rank above it

@@ -53,6 +53,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
     [
         ("what dose of lexapro is normal", "dose"),
         ("whats the most she should be on", "dose"),  # the most she may take, not what something is
+        ("is there anything that actually helps with that", "remedy"),
+        ("what should he do then", "remedy"),
+        ("my baby came at 32 weeks. is there anything different for prem babies?", "other"),  # not what helps
         ("how common is sexual dysfunction", "frequency"),
         ("why is paroxetine rarely used", "reason"),
         ("which ssri has the worst withdrawal", "ranking"),
@@ -421,6 +424,8 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ("which ssris are the worst for sex drive", "is there anything that helps with it", "sex drive", "worst"),
         # "it" in "what can i do about it" is the problem the conversation is about, not only the medicine ...
         ("since starting sertraline i cant orgasm", "what can i do about it?", "orgasm", ""),
+        # ... and so is what "what should he do then" asks about
+        ("my son cant sit still since starting prozac", "what should he do then", "cant sit still", ""),
         # "which one do they try first" chooses among medicines: the one named before is not carried
         (
             "can my 15 year old take sertraline for depression?",
