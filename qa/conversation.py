@@ -361,7 +361,9 @@ def rewrite(
         and ctx.topic
         and ctx.topic not in extra
         and not resolved
-        and (_IT_PROBLEM.search(question) or question_type(question) == "remedy")  # "what should he do then"
+        and (
+            _IT_PROBLEM.search(question) or question_type(question) in ("remedy", "duration")
+        )  # "what should he do", "how long do i wait"
         and not own.subjects
         and all(is_everyday(w) for w in content)
         and _specific(ctx.topic, vocabulary)

@@ -426,6 +426,15 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ("since starting sertraline i cant orgasm", "what can i do about it?", "orgasm", ""),
         # ... and so is what "what should he do then" asks about
         ("my son cant sit still since starting prozac", "what should he do then", "cant sit still", ""),
+        # ... and what "how long do i have to wait" waits for
+        ("my doctor wants to switch me from fluoxetine to an MAOI", "how long do I have to wait?", "maoi", ""),
+        # "how soon" asks when, not about time to effect: "that" is still the low sodium
+        (
+            "my gran got confused on sertraline, could it be low sodium",
+            "how soon after starting does that happen?",
+            "sodium",
+            "",
+        ),
         # "which one do they try first" chooses among medicines: the one named before is not carried
         (
             "can my 15 year old take sertraline for depression?",
