@@ -33,7 +33,8 @@ _QUESTION_WORDS = frozenset({"whats", "what's", "what’s", "hows", "whys", "wat
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
 # A choice between medicines ("which one is least likely to", "which is best for that").
 _WHICH_RANKS = re.compile(
-    r"^\W*(?:and\s+|so\s+|ok\s+)?which\b(?:\s+\w+){0,3}?\s+(?:least|most|best|worst|lowest|highest|safest|fewest|less|more)\b",
+    r"^\W*(?:and\s+|so\s+|ok\s+)?which\b(?:\s+\w+){0,5}?\s+(?:least|most|best|worst|lowest|highest|safest|fewest|less|more"
+    r"|longest|shortest|quickest|fastest|slowest|strongest|weakest|mildest)\b",
     re.I,
 )
 # "what about X" / "how about X" with a word of its own: X is asked about in place of something before.
@@ -253,8 +254,10 @@ def rewrite(
     extra: list[str] = []
     points_back = bool(_THING.search(question))
     if _WHICH_RANKS.search(question) and ctx.topic:
-        # "which one is least likely to": a choice between medicines, on the topic asked before.
-        return _carrying(question, [ctx.topic])
+        # "which one is least likely to": a choice between medicines, on the topic asked before; between the
+        # ones the conversation named, when it named more than one ("... sertraline?", "and paroxetine?")
+        named = [*ctx.drugs, *ctx.earlier_drugs] if names_none and ctx.earlier_drugs else []
+        return _carrying(question, [*named, ctx.topic])
     if (
         own_drugs
         and ctx.topic

@@ -465,6 +465,9 @@ def test_which_of_the_two_carries_both_medicines_of_the_conversation() -> None:
     assert "paroxetine" in out and "fluoxetine" in out, out
     words = corpus_words(TEXTS, lexicon, vocabulary)
     assert analyse(out, words).qtype == "comparison"
+    # "which one ... longest" picks between the two named, on the topic asked
+    out = rewrite("which one stays in the body longest?", history, lexicon, vocabulary)
+    assert "paroxetine" in out and "fluoxetine" in out and "last in the body" in out, out
 
 
 def test_british_spellings_are_english_words() -> None:
