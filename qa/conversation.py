@@ -256,8 +256,8 @@ def rewrite(
     if _WHICH_RANKS.search(question) and ctx.topic:
         # "which one is least likely to": a choice between medicines, on the topic asked before; between the
         # ones the conversation named, when it named more than one ("... sertraline?", "and paroxetine?")
-        named = [*ctx.drugs, *ctx.earlier_drugs] if names_none and ctx.earlier_drugs else []
-        return _carrying(question, [*named, ctx.topic])
+        between = [*ctx.drugs, *ctx.earlier_drugs] if names_none and ctx.earlier_drugs else []
+        return _carrying(question, [*between, ctx.topic])
     if (
         own_drugs
         and ctx.topic
