@@ -42,6 +42,7 @@ OTHERS_STORY_PENALTY = 0.15  # ... and not the story of a friend he tells
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 SECOND_SIDE_MARGIN = 0.3
+FIGURE_MARGIN = 0.35  # a how-common answer whose lead gives no rate: the rate from the same note, if this close
 NEXT_SENTENCE_MARGIN = 0.36  # a lone answer sentence takes the next one in its paragraph if it scores this close
 SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
 OFF_KIND_PENALTY = 0.2  # "what can i do about it": a sentence saying only that the problem exists does not answer
@@ -393,6 +394,20 @@ class ExtractiveAnswerer:
                         self.index.chunks[c.chunk_index].source_id == source and drug in self.sentence_drugs(c.row)
                     ),
                     SAME_NOTE_MARGIN,
+                )
+            )
+        figure = _FIGURES.get(question.qtype)
+        if figure is not None and not figure.search(self.index.sentence_text(lead.row)):
+            # "how common is that" led by "... are common with SSRIs": the rate itself, from the same note
+            source = self.index.chunks[lead.chunk_index].source_id
+            sides.append(
+                (
+                    lambda c: (
+                        self.index.chunks[c.chunk_index].source_id == source
+                        and bool(figure.search(self.index.sentence_text(c.row)))
+                        and not (self.sentence_drugs(c.row) - set(question.drugs))  # not another drug's rate
+                    ),
+                    FIGURE_MARGIN,
                 )
             )
         drug_terms = {t for d in question.drugs for t in content_terms(d)}

@@ -378,6 +378,15 @@ def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> 
             r"not feeding|unusually sleepy|colic",
             False,
         ),
+        # "how common is that" led by "... are common with SSRIs" also gets the rate itself, from the same note
+        (
+            "since starting sertraline I can't orgasm",
+            "Sertraline was among the antidepressants with the highest rates of sexual dysfunction in a 2009 "
+            "meta-analysis (Serretti and Chiesa, 2009).",
+            "how common is that?",
+            r"\d+% and \d+%",
+            False,
+        ),
         # "the most she should be on" asks for her maximum dose, not what something is
         (
             "my mum is 78 and just started citalopram",
