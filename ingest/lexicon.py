@@ -36,6 +36,8 @@ class DrugEntry(BaseModel):
     reference: str | None
     brands: Brands = Brands()
     misspellings: list[str] = []
+    # How patients name the medicine without its name ("cough syrup"), where the sources name only this one.
+    lay_names: list[str] = []
 
     def brand_names(self) -> list[str]:
         return sorted({*self.brands.us, *self.brands.uk, *self.brands.eu})
@@ -54,7 +56,7 @@ class Lexicon:
         self.entries = {e.generic: e for e in entries}
         self.alias_to_generic: dict[str, str] = {}
         for e in entries:
-            for alias in [e.generic, *e.brand_names(), *e.misspellings]:
+            for alias in [e.generic, *e.brand_names(), *e.misspellings, *e.lay_names]:
                 self.alias_to_generic[alias.lower()] = e.generic
         self._single = {a: g for a, g in self.alias_to_generic.items() if " " not in a}
         self._multi = sorted((a for a in self.alias_to_generic if " " in a), key=len, reverse=True)

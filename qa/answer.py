@@ -41,6 +41,7 @@ AUTHOR_OWN_BONUS = 0.08  # a question on what the author did himself: his own fi
 OTHERS_STORY_PENALTY = 0.15  # ... and not the story of a friend he tells
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
+OTHER_NAMED_BONUS = 0.1  # two medicines: a sentence naming the one without a note of its own, even in a list
 SECOND_SIDE_MARGIN = 0.3
 FIGURE_MARGIN = 0.35  # a how-common answer whose lead gives no rate: the rate from the same note, if this close
 NEXT_SENTENCE_MARGIN = 0.36  # a lone answer sentence takes the next one in its paragraph if it scores this close
@@ -295,6 +296,8 @@ class ExtractiveAnswerer:
                         score -= DRUG_MISMATCH_PENALTY
                     if others and not drugs & others:
                         score -= OFF_TOPIC_PENALTY
+                    elif others and named & others:
+                        score += OTHER_NAMED_BONUS  # "..., the cough medicine dextromethorphan and ..."
                 out.append(Candidate(row, ci, rank, float(sim), score))
         out.sort(key=lambda c: -c.score)
         return out

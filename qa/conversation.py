@@ -328,7 +328,14 @@ def rewrite(
         own_drugs and not points_back and not content and ctx.topic
     ):  # "what about prozac?" asks the last question again; "is sertraline safe in pregnancy?" is its own
         extra.append(ctx.topic)
-    if not extra and not own_drugs and ctx.topic and (len(content) <= 2 or _FOLLOW_UP_START.search(question)):
+    if (
+        not extra
+        and not own_drugs
+        and ctx.topic
+        and (len(content) <= 2 or _FOLLOW_UP_START.search(question) or (points_back and not ctx.drugs))
+    ):
+        # ... and "does staying on it make a difference" after a question on antidepressants that named none:
+        # with no medicine to point at, "it" is what was asked about
         extra.append(ctx.topic)  # "and how long do they last?" after a question on a topic, not a drug
     elif (
         names_none

@@ -164,6 +164,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         ),
     ),
 ]
+_IN_NUMBERS = re.compile(r"\b(?:in|as|the|any) (?:numbers|stats|statistics|figures|percentages?)\b", re.I)
 # Questions a note answers in a section of their own ("What helps with sweating?"): retrieval seeks that section out
 # when no passage it found is one, and a sentence that is neither from it nor of the kind wanted does not answer.
 SECTION_KINDS: frozenset[QuestionType] = frozenset({"remedy"})
@@ -463,6 +464,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         carried_type = question_type(text)
         qtype = carried_type if carried_type != "truth" else qtype  # "really depressed" before is not "is it true"
 
+    if qtype in ("other", "truth", "definition") and _IN_NUMBERS.search(text[:carried_from]):
+        qtype = "frequency"  # "does staying on it make much difference? like in numbers": a figure is wanted
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
         qtype = "comparison"  # "which stays in your body longer, prozac or zoloft"
     elif qtype == "comparison" and len(drugs) < 2 and _RANKS.search(text):
@@ -477,6 +480,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         # head start in retrieval), not the passage; searched for, they find the article's disclaimer.
         search_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", search_text)).strip() or search_text
     # The aspect: the question with each drug replaced by its class, so class-level notes compete fairly.
+    carried_only = bool(drugs) and all(m.start >= carried_from for m in mentions)
     aspect, last = [], 0
     for m in mentions:
         aspect.append(text[last : m.start])
@@ -668,7 +672,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered_topic=uncovered_topic,
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
-        drugs_carried=bool(drugs) and all(m.start >= carried_from for m in mentions),
+        drugs_carried=carried_only,
     )
 
 

@@ -256,6 +256,14 @@ def test_a_question_on_another_medicine_with_an_ssri_is_answered_about_that_medi
     assert "tramadol" in lead or "opioid" in lead, answer.text
 
 
+def test_a_medicine_named_the_way_patients_name_it_is_answered_from_what_the_sources_say_of_it(model_bot) -> None:
+    """ "cough syrup" is the cough medicine the sources name (dextromethorphan), listed among the medicines that
+    raise serotonin; the sentence on sertraline's other interactions alone does not answer."""
+    answer = model_bot.ask("can i take cough syrup with my sertraline")
+    assert answer.kind == "answer", answer.text
+    assert "dextromethorphan" in answer.text.split("**Sources**")[0], answer.text
+
+
 @pytest.mark.parametrize(
     ("question", "lead"),
     [

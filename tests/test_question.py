@@ -79,6 +79,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("emotional blunting on escitalopram, is that common or is it just me", "frequency"),
         ("does everyone get this on sertraline", "frequency"),
         ("never heard of fluvoxamine. what's that normally prescribed for?", "other"),  # what it is for, not what it is
+        # a figure is asked for, though the asking clause reads as "is it true"
+        ("does staying on it actually make much difference? like in numbers", "frequency"),
+        ("what are the stats on sexual side effects", "frequency"),
     ],
 )
 def test_question_types(words, text: str, qtype: str) -> None:
@@ -444,6 +447,13 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ),
         # one age group in place of another: "kids" leaves the older adult behind
         ("what's the usual dose of escitalopram for my 80 year old mum", "and for kids?", "kids", "older adult"),
+        # with no medicine named before, "it" is what the last question was about
+        (
+            "how long are you meant to stay on antidepressants once you feel better",
+            "does staying on it actually make much difference? like in numbers",
+            "stay on antidepressants",
+            "",
+        ),
         # ... but "should i stop it" stops the medicine
         ("since starting sertraline i cant orgasm", "should i stop it?", "sertraline", "orgasm"),
     ],
@@ -627,6 +637,14 @@ def test_a_drug_only_a_follow_up_carries_is_marked_as_carried(words) -> None:
     assert analyse("what can i do about it (sertraline, since starting i cant orgasm)?", words).drugs_carried
     assert not analyse("can i take sertraline with ibuprofen (sertraline)?", words).drugs_carried
     assert not analyse("what can i do about it?", words).drugs_carried  # no drug at all
+
+
+def test_a_medicine_named_the_way_patients_name_it_is_that_medicine(words) -> None:
+    q = analyse("can i take cough syrup with my sertraline", words)
+    assert q.drugs == ("dextromethorphan", "sertraline")
+    assert analyse("can i take cough syrup with my sertraline", words).search_text.startswith(
+        "can i take dextromethorphan with my sertraline"
+    )
 
 
 def test_coffee_is_caffeine_not_alcohol(words) -> None:
