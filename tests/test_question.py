@@ -647,6 +647,11 @@ def test_a_medicine_named_the_way_patients_name_it_is_that_medicine(words) -> No
     )
 
 
+def test_a_checklist_doctors_use_is_the_criteria_the_sources_name(words) -> None:
+    q = analyse("is there an official checklist doctors use to decide if someone has serotonin syndrome", words)
+    assert not q.uncovered and "criteria" in q.search_text, (q.uncovered, q.search_text)
+
+
 def test_coffee_is_caffeine_not_alcohol(words) -> None:
     assert "caffeine" in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
     assert "alcohol" not in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
