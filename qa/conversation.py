@@ -92,6 +92,8 @@ _IT_PASSES = re.compile(
     r"|wear off|wears off|pass|passes|clear up|clears up|resolve|resolves|fade|fades|ease off|come back|comes back)\b",
     re.I,
 )
+# "is that why ...", "could that be the reason ...": what the conversation was about may explain something new
+_THAT_WHY = re.compile(r"\b(?:is|was|could|would|might) (?:that|this|it) (?:be )?(?:why|the reason|because)\b", re.I)
 _PLURAL_TOPIC = re.compile(r"\b(?:symptoms|effects|withdrawals|zaps|dreams|sweats|nightmares|problems)\b", re.I)
 # "what can i do about it", "does it make it worse", "is it the drug or my depression": "it" is a problem
 _IT_PROBLEM = re.compile(
@@ -364,7 +366,9 @@ def rewrite(
         extra.append(ctx.topic)
         if answered:
             extra.append(answered)  # and about what the answer said ("when does that show up" after low sodium)
-    if ctx.topic and ctx.topic not in extra and _names_what_was_said(question, ctx.last_answer):
+    if ctx.topic and ctx.topic not in extra and _THAT_WHY.search(question):
+        extra.append(ctx.topic)  # "is that why i feel rough when i forget one": that = what was asked about before
+    elif ctx.topic and ctx.topic not in extra and _names_what_was_said(question, ctx.last_answer):
         extra.append(ctx.topic)  # "how long is the gap" after an answer on the drug-free gap between medicines
     elif (
         names_none

@@ -404,6 +404,14 @@ def test_what_the_author_did_is_not_answered_with_a_friends_story(model_bot) -> 
             r"maximum of 20 mg (?:per day )?of citalopram",
             True,
         ),
+        # "is that why ..." asks whether what was just said (a short half-life) explains something new
+        (
+            "whats the half life of effexor xr",
+            "The half-life of venlafaxine is about 5 hours, and about 11 hours for desvenlafaxine.",
+            "is that why i feel so rough when i forget one?",
+            r"leave the body quickly",
+            True,
+        ),
     ],
 )
 def test_follow_ups_are_answered_about_what_the_conversation_points_to(

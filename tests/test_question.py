@@ -454,6 +454,8 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
             "stay on antidepressants",
             "",
         ),
+        # "is that why ...": what was asked about before may be the reason for something new
+        ("whats the half life of effexor xr", "is that why i feel so rough when i forget one?", "half life", ""),
         # ... but "should i stop it" stops the medicine
         ("since starting sertraline i cant orgasm", "should i stop it?", "sertraline", "orgasm"),
     ],
@@ -631,6 +633,7 @@ def test_being_seen_again_is_a_review(words) -> None:
 def test_missing_it_is_a_missed_dose(words) -> None:
     q = analyse("could missing it make me feel weird (escitalopram)?", words)
     assert "missed dose" in q.expansion and not q.uncovered, (q.expansion, q.uncovered)
+    assert "missed dose" in analyse("i feel so rough when i forget one", words).expansion
 
 
 def test_a_drug_only_a_follow_up_carries_is_marked_as_carried(words) -> None:
