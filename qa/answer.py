@@ -385,28 +385,24 @@ class ExtractiveAnswerer:
         def covers(terms: frozenset[str]) -> Callable[[Candidate], bool]:
             return lambda c: len(terms & self.sentence_terms(c.row)) >= max(1, len(terms) // 2)
 
+        lead_source = self.index.chunks[lead.chunk_index].source_id
+
+        def in_lead_note(c: Candidate) -> bool:
+            return self.index.chunks[c.chunk_index].source_id == lead_source
+
         sides: list[tuple[Callable[[Candidate], bool], float]] = []
         if question.qtype == "comparison" and len(question.drugs) >= 2:
             sides.extend((names(drug), SECOND_SIDE_MARGIN) for drug in question.drugs[:2])
         elif len(question.drugs) == 1 and not self.sentence_drugs(lead.row):
-            source = self.index.chunks[lead.chunk_index].source_id
             drug = question.drugs[0]
-            sides.append(
-                (
-                    lambda c: (
-                        self.index.chunks[c.chunk_index].source_id == source and drug in self.sentence_drugs(c.row)
-                    ),
-                    SAME_NOTE_MARGIN,
-                )
-            )
+            sides.append((lambda c: in_lead_note(c) and drug in self.sentence_drugs(c.row), SAME_NOTE_MARGIN))
         figure = _FIGURES.get(question.qtype)
         if figure is not None and not figure.search(self.index.sentence_text(lead.row)):
             # "how common is that" led by "... are common with SSRIs": the rate itself, from the same note
-            source = self.index.chunks[lead.chunk_index].source_id
             sides.append(
                 (
                     lambda c: (
-                        self.index.chunks[c.chunk_index].source_id == source
+                        in_lead_note(c)
                         and bool(figure.search(self.index.sentence_text(c.row)))
                         and not (self.sentence_drugs(c.row) - set(question.drugs))  # not another drug's rate
                     ),

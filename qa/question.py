@@ -480,7 +480,6 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         # head start in retrieval), not the passage; searched for, they find the article's disclaimer.
         search_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", search_text)).strip() or search_text
     # The aspect: the question with each drug replaced by its class, so class-level notes compete fairly.
-    carried_only = bool(drugs) and all(m.start >= carried_from for m in mentions)
     aspect, last = [], 0
     for m in mentions:
         aspect.append(text[last : m.start])
@@ -672,7 +671,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered_topic=uncovered_topic,
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
-        drugs_carried=carried_only,
+        drugs_carried=bool(drugs) and all(m.start >= carried_from for m in mentions),
     )
 
 
