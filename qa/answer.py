@@ -101,6 +101,11 @@ _WANTS = {
         r"%|\b\d[\d,.]* (?:in|of|out of) \d|\bper \d|\bone in\b|\b(?:common|rare|uncommon|most people|many people)\b",
         re.I,
     ),
+    "risk": re.compile(
+        r"\b(?:risk factors?|at (?:higher|greater|increased|most|particular|special) risk|(?:higher|greater|increased) risk"
+        r"|raises? the (?:chance|risk)|more likely|most common in|most at risk|older age|especially)\b",
+        re.I,
+    ),
     "reason": re.compile(
         r"\b(?:because|due to|since|as a result|caused by|which is why|reason|so that|thought to)\b", re.I
     ),

@@ -28,6 +28,7 @@ QuestionType = Literal[
     "duration",
     "dose",
     "frequency",
+    "risk",
     "reason",
     "ranking",
     "truth",
@@ -137,6 +138,15 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"\bhow (?:often|many times)\b[^?]*\b(?:take|taken|taking|dose|doses)\b|\b(?:once|twice) a day\b", re.I
         ),
     ),
+    (  # who is at risk: the sentences that name the risk factors ("older age, female sex, diuretics")
+        "risk",
+        re.compile(
+            r"\bwho(?:'s| is| are)? (?:\w+ ){0,2}(?:at (?:\w+ )?risk|more likely|most likely|likely|prone|vulnerable)\b"
+            r"|\bwho (?:gets?|tends? to get|usually gets?|normally gets?|can get|is (?:\w+ )?affected)\b|\brisk factors?\b"
+            r"|\bwhat makes (?:\w+ ){1,3}(?:more|less) likely\b",
+            re.I,
+        ),
+    ),
     (
         "frequency",
         re.compile(
@@ -167,7 +177,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
 _IN_NUMBERS = re.compile(r"\b(?:in|as|the|any) (?:numbers|stats|statistics|figures|percentages?)\b", re.I)
 # Questions a note answers in a section of their own ("What helps with sweating?"): retrieval seeks that section out
 # when no passage it found is one, and a sentence that is neither from it nor of the kind wanted does not answer.
-SECTION_KINDS: frozenset[QuestionType] = frozenset({"remedy"})
+SECTION_KINDS: frozenset[QuestionType] = frozenset({"remedy", "risk"})
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
 COMBINED = re.compile(
     r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*|add(?:ing|ed)?\b.{1,30}\bto)\b",

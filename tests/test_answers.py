@@ -485,3 +485,12 @@ def test_a_remedy_question_brings_the_section_that_says_what_helps(model_bot) ->
     helps = "What helps with sweating or yawning from an SSRI?"
     assert helps in sections(question)
     assert helps not in sections(replace(question, qtype="other"))  # the passages on sweating itself rank above it
+
+
+def test_who_gets_it_is_answered_with_the_risk_factors(model_bot) -> None:
+    # the section whose heading asks who is at risk, not the sentence that low sodium exists
+    answer = model_bot.ask("who gets low sodium on ssris")
+    assert answer.kind == "answer", answer.text
+    assert "female sex" in answer.text, answer.text
+    both = model_bot.ask("what are the symptoms of low sodium and who gets it")
+    assert "headache" in both.text and re.search(r"female sex|most common in older people", both.text), both.text

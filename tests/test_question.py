@@ -82,6 +82,12 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         # a figure is asked for, though the asking clause reads as "is it true"
         ("does staying on it actually make much difference? like in numbers", "frequency"),
         ("what are the stats on sexual side effects", "frequency"),
+        # who is at risk: the risk factors are wanted, not how common it is or what it is
+        ("who is most at risk of low sodium", "risk"),
+        ("who tends to get it most?", "risk"),
+        ("what makes withdrawal more likely", "risk"),
+        ("who gets serotonin syndrome", "risk"),
+        ("how likely is it", "frequency"),
     ],
 )
 def test_question_types(words, text: str, qtype: str) -> None:
