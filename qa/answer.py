@@ -40,6 +40,8 @@ REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 AUTHOR_OWN_BONUS = 0.08  # a question on what the author did himself: his own first-person sentences
 OTHERS_STORY_PENALTY = 0.15  # ... and not the story of a friend he tells
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
+CONTAINED = 0.8  # ... and a sentence whose words are nearly all in one already quoted says nothing new
+CONTAINED_MIN_TERMS = 5
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 OTHER_NAMED_BONUS = 0.1  # two medicines: a sentence naming the one without a note of its own, even in a list
 SECOND_SIDE_MARGIN = 0.3
@@ -423,9 +425,12 @@ class ExtractiveAnswerer:
 
     def _says_something_new(self, cand: Candidate, chosen: list[Candidate]) -> bool:
         vec = self.index.sentence_vectors[cand.row]
+        terms = self.sentence_terms(cand.row)
         for c in chosen:
             if float(self.index.sentence_vectors[c.row] @ vec) >= DUPLICATE_SENTENCE:
                 return False
+            if len(terms) >= CONTAINED_MIN_TERMS and len(terms & self.sentence_terms(c.row)) >= CONTAINED * len(terms):
+                return False  # "... usually appears within the first month" after "... and usually appears within ..."
             numbers = set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(cand.row)))
             shared_numbers = numbers & set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(c.row)))
             if numbers and len(shared_numbers) >= SAME_FIGURES * len(numbers):

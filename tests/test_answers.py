@@ -494,3 +494,23 @@ def test_who_gets_it_is_answered_with_the_risk_factors(model_bot) -> None:
     assert "female sex" in answer.text, answer.text
     both = model_bot.ask("what are the symptoms of low sodium and who gets it")
     assert "headache" in both.text and re.search(r"female sex|most common in older people", both.text), both.text
+
+
+def test_a_sentence_whose_words_were_all_just_quoted_is_not_quoted_again(model_bot) -> None:
+    from qa.answer import Candidate
+
+    index = model_bot._served.index
+    answerer = model_bot._served.answerer
+    longer = index.first_quoted(
+        "SSRI-related low sodium is most common in older people and usually appears within the first month, as the "
+        "note on hyponatraemia explains."
+    )
+    shorter = index.first_quoted("SSRI-related hyponatraemia usually appears within the first month of treatment.")
+    other = index.first_quoted("Hyponatraemia can occur with any SSRI.")
+    assert None not in (longer, shorter, other)
+
+    def cand(row: int) -> Candidate:
+        return Candidate(row, 0, 0, 0.5, 0.5)
+
+    assert not answerer._says_something_new(cand(shorter), [cand(longer)])  # the same fact in fewer words
+    assert answerer._says_something_new(cand(other), [cand(longer)])
