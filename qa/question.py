@@ -625,7 +625,13 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         uncovered.append(_phrase_around(text, hit))
     # "can i give blood on prozac": a topic the sources leave out, in words they use in another sense. The
     # question is about it: declined as a whole, since the rest only says who asks.
-    asking = text[offset:end].lower()
+    # "my eyes are so dry ... is that a known side effect?": "that" is the story, when the story speaks of nothing
+    # the sources cover ("... tell the dvla ... or my insurance is void. is that true?" does)
+    asked_end = max(text.rfind(question, 0, carried_from), 0) + len(question)
+    asking = question.lower()
+    story_covered = bool(expansion.subjects) or bool(present_before if asks_itself else present)
+    if not story_covered and (not asks_itself or _STORY_POINTED_AT.search(question)):
+        asking = text[:asked_end].lower()
     outside = [p for p in expansion.outside if p in asking and not _ARTICLE_WORDS.search(text)]  # an article's analogy
     uncovered.extend(outside)
     about_articles = bool(_ARTICLE_WORDS.search(text))
@@ -752,6 +758,8 @@ _POINTS_AT = re.compile(  # a word pointing at something named before ("what did
     r"(?<!\bwas )(?<!\bis )(?<!\bwill )\b(?:it|this|that|these|those|them)\b(?! (?:is|was|are) (?:the|a)\b)(?! before\b)",
     re.I,
 )
+# "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
+_STORY_POINTED_AT = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)", re.I)
 _JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what did it feel like": a second question
 
 

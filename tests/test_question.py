@@ -254,6 +254,14 @@ def test_comparatives_of_corpus_words_are_not_missing_topics(words, text: str) -
         ("does sertraline cost less than fluoxetine", "cost"),  # two drugs compared on something uncovered
         # "is that a side effect" frames the question; it does not say what it is about
         ("my ears have been ringing since i started sertraline, is that a side effect", "ringing"),
+        # "that" / "it" in the question is the story before it: a topic the sources leave out, though it is not
+        # named again in the asking clause
+        (
+            "my eyes are so dry since i went on sertraline that i can't wear my contact lenses anymore. "
+            "is that a known side effect?",
+            "contact lenses",
+        ),
+        ("found an old box of citalopram that expired last summer. is it still fine to take?", "expired"),
     ],
 )
 def test_a_question_whose_specific_words_are_all_missing_is_about_something_uncovered(
@@ -270,6 +278,9 @@ def test_a_question_whose_specific_words_are_all_missing_is_about_something_unco
         "does sertraline raise the bleeding risk with warfarin",  # every subject word is the sources'
         "does sertraline cause tinnitus or a dry mouth",  # one part is theirs: half covered, not uncovered
         "is sertraline ok with grapefruit and warfarin",  # two drugs: the question is their combination
+        "i started sertraline last week and my hands are shaking. is that normal?",  # the story is the sources'
+        # the story names what the sources cover (bleeding) beside what they do not (insurance)
+        "a friend said sertraline causes bleeding and my insurance is void if i take it. is that true?",
     ],
 )
 def test_a_question_with_a_subject_the_sources_use_is_not_wholly_uncovered(words, text: str) -> None:
