@@ -24,6 +24,7 @@ _AGE = re.compile(
 OLDER_FROM, YOUNG_UNDER = 60, 18
 # Words patients put inside a phrase without changing it: "cant even cry" is "cant cry".
 _FILLER = r"(?:even|really|just|literally|actually|totally|properly|ever|still)"
+_FILLERS = re.compile(rf"(?<= ){_FILLER} ")
 _PEOPLE = ("older", "young")  # populations that are who a question is about, never what
 AGE_WORDING = {"older": "older adults", "young": "children and young people"}
 
@@ -66,8 +67,10 @@ class Vocabulary:
             for phrase in entry.say:
                 key = _norm(phrase)
                 self._entry_of[key] = entry
-                patterns.append(re.escape(key).replace(r"\ ", rf"\s+(?:{_FILLER}\s+)?"))
+                patterns.append(re.escape(key))
         patterns.sort(key=len, reverse=True)
+        # Plain phrases, matched once as written and once with the filler words taken out of the text (a
+        # pattern allowing a filler between any two words takes ten times longer to compile at start-up).
         self._pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")\b") if patterns else None
 
     def expand(self, text: str) -> Expansion:
@@ -79,19 +82,27 @@ class Vocabulary:
         conditions: list[str] = []
         outside: list[str] = []
         if self._pattern is not None:
-            for m in self._pattern.finditer(norm):
-                found = re.sub(r"\s+", " ", m.group(0))
-                entry = self._entry_of.get(found) or self._entry_of.get(re.sub(rf" {_FILLER}(?= )", "", found))
+            written = list(self._pattern.finditer(norm))
+            found_as_written = [m.group(0) for m in written]
+            seen = set(found_as_written)
+            # "cant even cry" → "cant cry"; a filler inside a phrase found as written stays ("cant sit still")
+            kept = [(m.start() + 1, m.end() + 1) for m in written]
+            unfilled = _FILLERS.sub(
+                lambda f: f.group(0) if any(a <= f.start() < b for a, b in kept) else "", f" {norm} "
+            ).strip()
+            with_fillers = [] if unfilled == norm else [m.group(0) for m in self._pattern.finditer(unfilled)]
+            for found in [*found_as_written, *(f for f in with_fillers if f not in seen)]:
+                entry = self._entry_of.get(found)
                 if entry is None:
                     continue
-                phrases.append(m.group(0))
+                phrases.append(found)
                 if entry.outside:
-                    outside.append(m.group(0))
+                    outside.append(found)
                     continue
                 if entry.population not in _PEOPLE and not entry.frame:
-                    subjects.append(m.group(0))
+                    subjects.append(found)
                     if entry.population:
-                        conditions.append(m.group(0))
+                        conditions.append(found)
                 if entry.means and entry.means not in terms:
                     terms.append(entry.means)
                 if entry.population:
