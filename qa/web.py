@@ -78,13 +78,21 @@ def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
         shown = [*(messages or []), user]
         answer: Answer | None = None
         text = ""
+        # The box is emptied once, as the question is sent: what the user types meanwhile for the next question
+        # is theirs, so the updates that follow leave the box alone.
+        yield "", shown, gr.update(), turns
         for piece in bot.stream(message, history):
             if isinstance(piece, Answer):
                 answer = piece
                 break
             text += piece
             partial = Answer("answer", text, [], DISCLAIMER)
-            yield "", [*shown, {"role": "assistant", "content": answer_html(partial, text)}], gr.update(), turns
+            yield (
+                gr.update(),
+                [*shown, {"role": "assistant", "content": answer_html(partial, text)}],
+                gr.update(),
+                turns,
+            )
         if answer is None:  # stream always ends with the Answer; never leave the user without one
             answer = bot.ask(message, history)
         # A clicked suggestion is asked without history, so the chatbot cannot know what this session
@@ -96,7 +104,7 @@ def build_ui(bot: Chatbot, settings: Settings) -> gr.Blocks:
             "content": answer_html(answer),
             "options": [{"value": q, "label": q} for q in suggestions],
         }
-        yield "", [*shown, reply], sources_html(answer), [*(turns or []), Turn(message, answer)]
+        yield gr.update(), [*shown, reply], sources_html(answer), [*(turns or []), Turn(message, answer)]
 
     def ask_suggestion(data: gr.SelectData, messages: list[dict[str, Any]], turns: list[Turn]):  # noqa: ANN202
         # A suggestion was checked by asking it on its own (qa/suggestions.py), so it is asked that way here.

@@ -158,3 +158,15 @@ def test_feedback_is_appended_inside_the_data_folder(web, tmp_path: Path) -> Non
     assert json.loads(line)["citations"] == ["x#1"]
     with pytest.raises(ValueError, match="outside the data folder"):
         record_feedback(tmp_path / "elsewhere.jsonl", settings.data_dir, {"liked": False})
+
+
+def test_the_question_box_is_emptied_once_as_the_question_is_sent(web) -> None:
+    # What the user types for the next question while an answer streams must not be wiped when it ends.
+    from gradio_client import Client
+
+    job = Client(web["url"], verbose=False).submit("Are SSRIs safe in overdose?", [], [], api_name="/chat")
+    job.result()
+    outputs = job.outputs()
+    assert outputs[0][0] == ""  # emptied as it is sent, the question shown at once
+    assert outputs[0][1][-1]["role"] == "user"
+    assert all(out[0] != "" for out in outputs[1:]), [out[0] for out in outputs]
