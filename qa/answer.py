@@ -252,6 +252,9 @@ class ExtractiveAnswerer:
             if aspect_vector is not None:
                 sims = np.maximum(sims, index.sentence_vectors[rows] @ aspect_vector)
             kind = index.chunks[ci].source_kind
+            # "what does FINISH stand for": the passage that writes the term as asked, every sentence of it
+            # (the one giving STAR*D's step rates need not repeat the name)
+            written = acronyms is not None and bool(acronyms.search(index.chunks[ci].text))
             asked_section = question.qtype in SECTION_KINDS and index.section_kind(ci) == question.qtype
             kind_penalty = (
                 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS
@@ -284,7 +287,7 @@ class ExtractiveAnswerer:
                     score -= OTHERS_STORY_PENALTY  # his friend's reason for stopping is not his
                 elif question.about_author and _FIRST_PERSON.search(text):
                     score += AUTHOR_OWN_BONUS  # "I started with only 1.25mg"
-                if acronyms and acronyms.search(text):
+                if written:
                     score += ACRONYM_BONUS
                 if brand is not None and brand.search(text):
                     score += BRAND_BONUS  # "what is brisdelle": the sentence on that product, not the drug's profile

@@ -273,6 +273,9 @@ def test_a_medicine_named_the_way_patients_name_it_is_answered_from_what_the_sou
         ("what side effects did the blog writer get in the first couple days on it", "feeling hot"),
         # 'FINISH' is an everyday English word, but written in capitals it names the sources' mnemonic
         ("what does the FINISH thing stand for with antidepressant withdrawal", "flu-like"),
+        # ... and every sentence of the passage that writes it so counts, not only those that repeat the name:
+        # step 1's rate is in a sentence that does not say "STAR*D" again
+        ("In the STAR D trial what share of people went into remission on their first medicine?", "36.8%"),
         # "(Prozac label)" says where a class-wide finding comes from; the sentence is not about fluoxetine
         ("my gran is 70 and on sertraline. does the suicide warning apply to someone her age?", "reduced risk"),
         # the author's story is found through the questions its passages answer (corpus/questions.yaml),
