@@ -381,7 +381,8 @@ class Chatbot:
             draft.used_spans,
             self.settings.answer.claim_similarity,
         )
-        paragraphs = list(draft.paragraphs) + dispute_paragraphs(served.index, book, claims, served.author_of)
+        paragraphs = list(draft.paragraphs)
+        paragraphs += dispute_paragraphs(served.index, book, claims, served.author_of, said="\n".join(paragraphs))
         if draft.not_covered:
             paragraphs.insert(0, messages.NOT_COVERED_LEAD.format(what=draft.not_covered))
         if routed == "personal":

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from ingest.claims import PlacedClaim
+from ingest.text import sentences
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.messages import DISPUTE_LEAD, SUPPORTED_LEAD
@@ -42,8 +43,14 @@ def relevant_claims(
 
 
 def dispute_paragraphs(
-    index: LoadedIndex, book: CitationBook, claims: list[tuple[PlacedClaim, bool]], author_of: dict[str, str]
+    index: LoadedIndex,
+    book: CitationBook,
+    claims: list[tuple[PlacedClaim, bool]],
+    author_of: dict[str, str],
+    said: str = "",
 ) -> list[str]:
+    """One paragraph per claim: the article's words (unless already quoted), the verdict and the correction,
+    without the correction's sentences that the answer above already says word for word."""
     paragraphs = []
     for claim, direct in claims:
         evidence_refs = []
@@ -66,5 +73,12 @@ def dispute_paragraphs(
                 text = f"{author} claims: “{claim.quote}” [{n}] "
         lead = DISPUTE_LEAD.format(verdict=claim.verdict.replace("-", " ")) if disputed else SUPPORTED_LEAD
         marker = "⚠️ " if disputed else "✓ "
-        paragraphs.append(f"{text}{marker}**{lead}** {claim.correction} {''.join(evidence_refs)}")
+        correction = _unsaid(claim.correction, said)
+        paragraphs.append(f"{text}{marker}**{lead}** {correction} {''.join(evidence_refs)}")
     return paragraphs
+
+
+def _unsaid(correction: str, said: str) -> str:
+    """The correction without the sentences the answer already quotes (all of it if it is all quoted)."""
+    kept = [correction[s:e] for s, e in sentences(correction) if correction[s:e] not in said]
+    return " ".join(kept) if kept else correction

@@ -517,3 +517,13 @@ def test_a_sentence_whose_words_were_all_just_quoted_is_not_quoted_again(model_b
 
     assert not answerer._says_something_new(cand(shorter), [cand(longer)])  # the same fact in fewer words
     assert answerer._says_something_new(cand(other), [cand(longer)])
+
+
+def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
+    """The correction of the article's vortioxetine claim ends on the sentence that answers the question;
+    it is said once, in the answer, and the note keeps its own sentences and its citation."""
+    answer = model_bot.ask("is trintellix more likely to give you nausea")
+    body = answer.text.split("**Sources**")[0]
+    assert "disputed" in body, body
+    assert body.count("Nausea is the most common side effect of vortioxetine.") == 1, body
+    assert "Jacobsen et al., 2015" in body, body
