@@ -58,7 +58,7 @@ GENERIC = frozenset(
     have has had having together help helps helped since
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
-    mention mentions mentioned suggest suggests suggested count counts counted""".split()
+    mention mentions mentioned suggest suggests suggested count counts counted supposed""".split()
 )
 # Three-letter chat shorthand that is not a name ("abt", "ngl"); other unknown three-letter words are names.
 CHAT_SHORTHAND = frozenset(
@@ -92,7 +92,9 @@ _SOURCE_NAMING = re.compile(
     re.I,
 )
 _RANKS = re.compile(
-    r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b",
+    r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b"
+    # "is there an antidepressant that does that less": one to pick among many
+    r"|\bis there (?:an?|any|one)\b[^?]*\b(?:less|fewer|lower|least|safer|gentler)\b",
     re.I,
 )
 _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
@@ -699,7 +701,7 @@ def _uncovered_parts(
     a missing one), next to a part the corpus does cover. A part naming a topic the sources leave out
     (`outside` phrases: 'kidney stones') is not covered, whatever medicine it names."""
     outside = outside or []
-    if not missing and not outside:
+    if not missing and not absent and not outside:
         return ()
     segments = [s for s in re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*", question) if s.strip()]
     if len(segments) < 2:
@@ -726,12 +728,18 @@ def _uncovered_parts(
                 if w not in missing and w not in absent:
                     break
                 tail.insert(0, w)
-        if tail and all(w in missing or w in absent for w in tail) and any(w in missing for w in tail):
+        # An everyday word beside one the sources never use ("hair fall out") goes with it, though they use it
+        # elsewhere ("falls" in older people).
+        if (
+            tail
+            and all(w in missing or w in absent or is_everyday(w) for w in tail)
+            and any(w in missing or w in absent for w in tail)
+        ):
             out.append(" ".join(tail))
-            if len(tail) < len(key) or any(corpus.lexicon.generic(w) for w in seg_words):
+            if len(tail) < len(key):  # a medicine named beside it is not a covered part ("can citalopram cause acne")
                 covered = True
-        elif key or any(corpus.lexicon.generic(w) for w in seg_words):
-            covered = True
+        elif (key or any(corpus.lexicon.generic(w) for w in seg_words)) and not any(w in missing for w in key):
+            covered = True  # not "can citalopram throw off thyroid results": a word the sources never use
     return tuple(out) if covered else ()
 
 

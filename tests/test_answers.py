@@ -292,6 +292,8 @@ def test_a_medicine_named_the_way_patients_name_it_is_answered_from_what_the_sou
         ("does the tellmipsychiatry article compare depression to another illness", "insulin"),
         # "blogger's" is the blogger, not a name the sources lack
         ("what did the blogger's mum take during her chemo", "2.5mg"),
+        # "supposed" is how the question asks, not what it is about
+        ("how long before sex are you supposed to take priligy", "1 to 3 hours"),
     ],
 )
 def test_the_first_paragraph_quotes_what_was_asked(model_bot, question: str, lead: str) -> None:

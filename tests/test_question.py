@@ -59,6 +59,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("how common is sexual dysfunction", "frequency"),
         ("why is paroxetine rarely used", "reason"),
         ("which ssri has the worst withdrawal", "ranking"),
+        ("is there an antidepressant that does that less", "ranking"),  # one to pick among many
         ("is zoloft better than lexapro", "comparison"),
         ("is the chemical imbalance a myth", "truth"),
         ("when did the black box warning get extended to young adults", "year"),
@@ -169,6 +170,13 @@ def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
     assert analyse("can i eat grapefruit on zoloft", words).uncovered_parts == ()  # nothing else to answer
     # an everyday word the sources never use goes with the missing word beside it
     assert analyse("can paxil cause kidney stones or a dry mouth", words).uncovered_parts == ("kidney stones",)
+    # ... and so does one the sources use in another sense ("falls" in older people), after an everyday word
+    # they never use
+    q = analyse("is trintellix more likely to give you nausea or make your hair fall out?", words)
+    assert q.uncovered_parts == ("hair fall",)
+    # a part that names a word the sources never use is not the covered rest of the question
+    q = analyse("can citalopram throw off thyroid results or cause thyroid problems?", words)
+    assert q.uncovered_parts == () and q.uncovered_topic
 
 
 def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
