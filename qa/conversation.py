@@ -102,6 +102,8 @@ _IT_PROBLEM = re.compile(
     re.I,
 )
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
+# "... for pmdd? how many people responded in the trial": the trial of that treatment for that condition
+_THE_STUDY = re.compile(r"\b(?:the|that|this) (?:trials?|study|studies|research|review|data|results?)\b", re.I)
 _AGES = frozenset({"older", "young"})
 _PERINATAL = frozenset({"pregnant", "breastfeeding"})  # one follows the other, so a question names the one it means
 _POPULATION_WORDS = {
@@ -446,7 +448,11 @@ def part_question(
     if not lexicon.mentions(part) and not _CLASS_WORD.search(part):
         extra.extend(drugs)
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
-    if whole and not _CONDITION.search(part) and (_TREATMENT_CHOICE.search(part) or _HAS_IT.search(part)):
+    if (
+        whole
+        and not _CONDITION.search(part)
+        and (_TREATMENT_CHOICE.search(part) or _HAS_IT.search(part) or _THE_STUDY.search(part))
+    ):
         # "my wife has ptsd. which ssris ..., and is medication the first thing they try"
         extra.extend(dict.fromkeys(c.lower() for c in _CONDITION.findall(whole)))
     extra = list(dict.fromkeys(e for e in extra if e))

@@ -335,6 +335,12 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     whole = "does cymbalta help diabetic nerve pain, and will my insurance cover it"
     out = part_question("will my insurance cover it", ("duloxetine",), frozenset(), lexicon, vocabulary, whole=whole)
     assert "nerve pain" not in out
+    # ... and into a part that asks about "the trial": the trial of that treatment for that condition
+    whole = "does taking zoloft only before my period work for pmdd? how many people responded in the trial"
+    out = part_question(
+        "how many people responded in the trial", ("sertraline",), frozenset(), lexicon, vocabulary, whole=whole
+    )
+    assert "pmdd" in out and "sertraline" in out
 
 
 def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
