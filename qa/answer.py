@@ -407,12 +407,20 @@ class ExtractiveAnswerer:
             drug = question.drugs[0]
             sides.append((lambda c: in_lead_note(c) and drug in self.sentence_drugs(c.row), SAME_NOTE_MARGIN))
         figure = _FIGURES.get(question.qtype)
+        lead_is_reference = self.index.chunks[lead.chunk_index].source_kind == "reference"
+
+        def in_lead_note_or_reference(c: Candidate) -> bool:
+            # led by an article's opinion ("SSRIs ... are 'numbing' agents"): the rate from a reference note
+            return in_lead_note(c) or (
+                not lead_is_reference and self.index.chunks[c.chunk_index].source_kind == "reference"
+            )
+
         if figure is not None and not figure.search(self.index.sentence_text(lead.row)):
             # "how common is that" led by "... are common with SSRIs": the rate itself, from the same note
             sides.append(
                 (
                     lambda c: (
-                        in_lead_note(c)
+                        in_lead_note_or_reference(c)
                         and bool(figure.search(self.index.sentence_text(c.row)))
                         and not (self.sentence_drugs(c.row) - set(question.drugs))  # not another drug's rate
                     ),

@@ -305,7 +305,7 @@ class Chatbot:
             if question.qtype == "comparison"
             else (),
             asked=vectors.asked,
-            kind=question.qtype if question.qtype in SECTION_KINDS else "",
+            kind=question.qtype if question.qtype in SECTION_KINDS | {"frequency"} else "",
             timings=timings,
         )
 

@@ -529,3 +529,13 @@ def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_
     assert "disputed" in body, body
     assert body.count("Nausea is the most common side effect of vortioxetine.") == 1, body
     assert "Jacobsen et al., 2015" in body, body
+
+
+def test_a_how_common_question_led_by_an_article_opinion_gets_the_rate_from_a_reference_note(model_bot) -> None:
+    """The section that asks "How common is emotional blunting?" is searched for a how-common question, and an
+    opinion that leads without a rate ("SSRIs ... are 'numbing' agents") brings the reference figure along."""
+    answer = model_bot.ask(
+        "i feel sort of numb on citalopram, cant even cry at sad films anymore. do lots of people get this"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "46%" in answer.text.split("**Sources**")[0], answer.text
