@@ -738,8 +738,12 @@ def _uncovered_parts(
             out.append(" ".join(tail))
             if len(tail) < len(key):  # a medicine named beside it is not a covered part ("can citalopram cause acne")
                 covered = True
-        elif (key or any(corpus.lexicon.generic(w) for w in seg_words)) and not any(w in missing for w in key):
-            covered = True  # not "can citalopram throw off thyroid results": a word the sources never use
+        elif (key or any(corpus.lexicon.generic(w) for w in seg_words)) and (
+            not any(w in missing for w in key) or any(corpus.known(w) and not is_everyday(w) for w in key)
+        ):
+            # not "can citalopram throw off thyroid results": a word the sources never use, and nothing
+            # specific they do use ("say SSRIs are harmless" is about SSRIs)
+            covered = True
     return tuple(out) if covered else ()
 
 

@@ -105,6 +105,18 @@ def test_every_doi_in_a_note_body_is_in_the_registry(registry) -> None:
             assert doi.rstrip(".,;)").lower() in known, (path.name, doi)
 
 
+def test_no_reference_sentence_opens_with_yes_or_no(scan) -> None:
+    """Sentences are quoted without their heading: a "Yes:" written for "Is a generic the same medicine?"
+    would answer "can generics be weaker?" instead (corpus/README.md)."""
+    from ingest.text import sentences
+
+    opening = re.compile(r"^(?:Yes|No|Not always|Not usually)\b[:,]")
+    for note in (d for d in scan.documents if d.kind == "reference"):
+        body = note.text[note.body_start :]
+        found = [body[a:b] for a, b in sentences(body) if opening.match(body[a:b])]
+        assert found == [], (note.path, found)
+
+
 def test_notes_show_short_source_names(scan) -> None:
     anglin = next(d for d in scan.documents if d.source_id == "bleeding-risk")
     assert "Anglin et al. 2014, American Journal of Gastroenterology" in anglin.sources
