@@ -735,7 +735,7 @@ def _uncovered_parts(
             and all(w in missing or w in absent or is_everyday(w) for w in tail)
             and any(w in missing or w in absent for w in tail)
         ):
-            out.append(" ".join(tail))
+            out.append(" ".join(_with_its_noun(tail, seg_words)))
             if len(tail) < len(key):  # a medicine named beside it is not a covered part ("can citalopram cause acne")
                 covered = True
         elif (key or any(corpus.lexicon.generic(w) for w in seg_words)) and (
@@ -745,6 +745,16 @@ def _uncovered_parts(
             # specific they do use ("say SSRIs are harmless" is about SSRIs)
             covered = True
     return tuple(out) if covered else ()
+
+
+_MEDICINE_NOUNS = frozenset("pill pills tablet tablets medicine medicines medication medications meds drops".split())
+
+
+def _with_its_noun(tail: list[str], seg_words: list[str]) -> list[str]:
+    """'contraceptive' → 'contraceptive pill': the word for a medicine after the missing one names it."""
+    last = max((i for i, w in enumerate(seg_words) if w == tail[-1]), default=-1)
+    after = seg_words[last + 1] if 0 <= last < len(seg_words) - 1 else ""
+    return [*tail, after] if after in _MEDICINE_NOUNS else tail
 
 
 def shouted(word: str) -> bool:
@@ -795,7 +805,10 @@ def _phrase_around(text: str, m: re.Match[str]) -> str:
     """The uncovered word with an adjacent content word ("grapefruit juice", "hair loss")."""
     phrase = m.group(0)
     after = re.match(r"\s+([A-Za-z][A-Za-z-]+)", text[m.end() :])
-    if after and after.group(1).lower() not in STOPWORDS and after.group(1).lower() not in GENERIC:
+    if after and (
+        after.group(1).lower() in _MEDICINE_NOUNS
+        or (after.group(1).lower() not in STOPWORDS and after.group(1).lower() not in GENERIC)
+    ):
         phrase = f"{phrase} {after.group(1)}"
     return phrase
 

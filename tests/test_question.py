@@ -174,6 +174,10 @@ def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
     # they never use
     q = analyse("is trintellix more likely to give you nausea or make your hair fall out?", words)
     assert q.uncovered_parts == ("hair fall",)
+    # the word for a medicine after the missing one names it with it
+    q = analyse("does sertraline interact with my thyroid tablets or cause weight gain", words)
+    assert q.uncovered_parts == ("thyroid tablets",)
+    assert analyse("can sertraline stop my contraceptive pill working", words).uncovered == ("contraceptive pill",)
     # a part that names a word the sources never use is not the covered rest of the question
     q = analyse("can citalopram throw off thyroid results or cause thyroid problems?", words)
     assert q.uncovered_parts == () and q.uncovered_topic
