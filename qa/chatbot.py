@@ -27,7 +27,16 @@ from qa.conversation import clean_history, clean_text, part_question, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
 from qa.index import LoadedIndex, ensure_index, open_index
 from qa.llm import Generator, LLMGenerator
-from qa.question import SECTION_KINDS, CorpusWords, Question, analyse, corpus_words, english, is_everyday, own_words
+from qa.question import (
+    SEARCHED_SECTION_KINDS,
+    CorpusWords,
+    Question,
+    analyse,
+    corpus_words,
+    english,
+    is_everyday,
+    own_words,
+)
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
 from qa.suggestions import Suggester
@@ -305,7 +314,7 @@ class Chatbot:
             if question.qtype == "comparison"
             else (),
             asked=vectors.asked,
-            kind=question.qtype if question.qtype in SECTION_KINDS | {"frequency"} else "",
+            kind=question.qtype if question.qtype in SEARCHED_SECTION_KINDS else "",
             timings=timings,
         )
 

@@ -180,6 +180,8 @@ _IN_NUMBERS = re.compile(r"\b(?:in|as|the|any) (?:numbers|stats|statistics|figur
 # Questions a note answers in a section of their own ("What helps with sweating?"): retrieval seeks that section out
 # when no passage it found is one, and a sentence that is neither from it nor of the kind wanted does not answer.
 SECTION_KINDS: frozenset[QuestionType] = frozenset({"remedy", "risk"})
+# ... and the kinds whose section retrieval seeks out though its answer takes sentences from anywhere ("how common").
+SEARCHED_SECTION_KINDS: frozenset[QuestionType] = SECTION_KINDS | {"frequency"}
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
 COMBINED = re.compile(
     r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*|add(?:ing|ed)?\b.{1,30}\bto)\b",
