@@ -20,7 +20,7 @@ from ingest.settings import AnswerSettings
 from ingest.text import content_terms, stem
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
-from qa.question import SECTION_KINDS, Question, shouted
+from qa.question import CLASS_WORDS, SECTION_KINDS, Question, shouted
 from qa.types import Passage, QueryVectors
 
 LEXICAL_WEIGHT = 0.20
@@ -240,6 +240,7 @@ class ExtractiveAnswerer:
         acronyms = _acronyms(question)
         # On the articles, a sentence is as close to the question as the closest question it answers.
         asked = self._asked(vectors.asked) if vectors.asked is not None else {}
+        averaged = not question.drugs_carried and _asks_beyond_names(question)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             ci = index.chunk_row.get(passage.chunk_id)
@@ -249,8 +250,16 @@ class ExtractiveAnswerer:
             if not len(rows):
                 continue
             sims = index.sentence_vectors[rows] @ vector
+            bases = sims
             if aspect_vector is not None:
-                sims = np.maximum(sims, index.sentence_vectors[rows] @ aspect_vector)
+                aspect_sims = index.sentence_vectors[rows] @ aspect_vector
+                # How close the whole question is rewards a sentence for naming the asked drug, which the drug
+                # bonus below does already: "forgot my lexapro, should i take 2" is nearest to "escitalopram is
+                # taken once a day". A sentence is scored by the mean of the two, so the aspect counts as much as
+                # the drug. A follow-up's carried drug is its setting, and "what is brisdelle" asks nothing
+                # beyond the name: there the closer of the two stands.
+                bases = (sims + aspect_sims) / 2 if averaged else np.maximum(sims, aspect_sims)
+                sims = np.maximum(sims, aspect_sims)
             kind = index.chunks[ci].source_kind
             # "what does FINISH stand for": the passage that writes the term as asked, every sentence of it
             # (the one giving STAR*D's step rates need not repeat the name)
@@ -261,13 +270,14 @@ class ExtractiveAnswerer:
                 if (question.about_articles and kind == "reference")
                 else (0.0 if question.about_articles else ARTICLE_PENALTY[kind])
             )
-            for row, sim in zip(rows, sims, strict=True):
+            for row, sim, base in zip(rows, sims, bases, strict=True):
                 row = int(row)
                 sim = max(float(sim), asked.get(row, -1.0))
+                base = max(float(base), asked.get(row, -1.0))
                 text = index.sentence_text(row)
                 terms = self.sentence_terms(row)
                 overlap = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
-                score = float(sim) + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
+                score = base + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
                 of_kind = kind_pattern is not None and (asked_section or bool(kind_pattern.search(text)))
                 if asked_section:
                     score += ASKED_SECTION_BONUS
@@ -608,6 +618,12 @@ class ExtractiveAnswerer:
             draft.used_spans.extend((chunk.chunk_id, s, e) for s, e in spans)
             draft.paragraphs.append(attribute(chunk.source_kind, chunk.source_id, sentences, n, author_of))
         return draft
+
+
+def _asks_beyond_names(question: Question) -> bool:
+    """'should i take 2 today' asks about something; 'what is brisdelle' only names a medicine, whose aspect
+    ('what is SSRIs') has no word of its own."""
+    return any(not CLASS_WORDS.fullmatch(t) for t in content_terms(question.aspect_text))
 
 
 def _acronyms(question: Question) -> re.Pattern[str] | None:

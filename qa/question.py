@@ -68,7 +68,7 @@ CHAT_SHORTHAND = frozenset(
 )
 # Who someone is ("my rheumatologist", "her obstetrician"), like the family words: a person, not a topic.
 _PROFESSION = re.compile(r"(?:ologists?|iatrists?|icians?)$")
-_CLASS_WORDS = re.compile(
+CLASS_WORDS = re.compile(
     r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I
 )
 _ARTICLE_WORDS = re.compile(
@@ -378,7 +378,7 @@ def _verb_like(word: str) -> bool:
 def _names_a_medicine(word: str, corpus: CorpusWords) -> bool:
     """A drug the lexicon knows, or a name the sources use that is no English word ("ramelteon")."""
     return bool(corpus.lexicon.generic(word)) or (
-        corpus.known(word) and not is_english(word) and not _CLASS_WORDS.fullmatch(word)
+        corpus.known(word) and not is_english(word) and not CLASS_WORDS.fullmatch(word)
     )
 
 
@@ -591,7 +591,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             continue
         if corpus.known(word):
             # a specific word the sources use: the topic is theirs (not a class carried in from another part)
-            carried_class = bool(_CLASS_WORDS.fullmatch(word)) and hit.start() >= carried_from
+            carried_class = bool(CLASS_WORDS.fullmatch(word)) and hit.start() >= carried_from
             present += 0 if is_everyday(word) or _adverb(word) or carried_class else 1
             if (
                 0 < corpus.stem_counts.get(stem(word), 0) <= RARE_CHUNKS
@@ -600,7 +600,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                     not (is_everyday(word) or typo_of_everyday(word) or _verb_like(word) or _adverb(word))
                     or (shouted(hit.group(0)) and not text.isupper())
                 )
-                and not _CLASS_WORDS.fullmatch(word)
+                and not CLASS_WORDS.fullmatch(word)
             ):
                 # A term written in capitals ("PPHN") is named as the subject: it comes before a rare lower-case word.
                 rank = 0 if shouted(hit.group(0)) and not text.isupper() else used_in
@@ -613,7 +613,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 and DRUG_NAME.search(word)
                 and not is_english(word)
                 and not corpus.lexicon.generic(word)
-                and not _CLASS_WORDS.fullmatch(word)
+                and not CLASS_WORDS.fullmatch(word)
             ):
                 unknown.append(hit.group(0))
                 missing_words.add(word)
@@ -621,6 +621,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             continue
         if not is_english(word) and not typo_of_everyday(word):
             unknown.append(hit.group(0))
+        elif _acts_on(word, text[hit.end() :]):  # "ruining my sleep", "messing with it": the sleep is asked about
+            judged.discard(stem(word))
+            continue
         elif is_everyday(word) or typo_of_everyday(word):
             judged.discard(stem(word))
             absent_everyday.append((word, _phrase_around(text, hit)))
@@ -687,7 +690,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         parts=split_parts(text),
         uncovered_share=share,
         uncovered_parts=half_covered,
-        names_class=bool(_CLASS_WORDS.search(text)),
+        names_class=bool(CLASS_WORDS.search(text)),
         uncovered_topic=uncovered_topic,
         topic=topic[2] if topic else "",
         topic_phrase=topic[3] if topic else "",
@@ -801,6 +804,15 @@ def _question_proper(clause: str) -> str:
         if _OPENS_ASKING.search(segment) and not _JOINS.match(segment) and _has_words_of_its_own(segment):
             return clause[clause.rfind(segment) :]
     return clause
+
+
+_OBJECT_AFTER = re.compile(r"\s+(?:my|your|his|her|their|our|me|him|them|us|it|with|up)\b", re.I)
+
+
+def _acts_on(word: str, after: str) -> bool:
+    """'ruining my sleep', 'messing with it', 'screwing up': an everyday verb doing something to what follows,
+    not the subject of the question ('is swimming ok on prozac' is about swimming)."""
+    return word.endswith(("ing", "ed")) and bool(_OBJECT_AFTER.match(after))
 
 
 def _phrase_around(text: str, m: re.Match[str]) -> str:

@@ -294,6 +294,16 @@ def test_a_medicine_named_the_way_patients_name_it_is_answered_from_what_the_sou
         ("what did the blogger's mum take during her chemo", "2.5mg"),
         # "supposed" is how the question asks, not what it is about
         ("how long before sex are you supposed to take priligy", "1 to 3 hours"),
+        # the aspect counts as much as the drug: not "Sertraline is taken once a day"
+        ("day 4 on zoloft and no difference yet, is there any point carrying on?", "one or two weeks"),
+        # a brand of a medicine the notes name (ramelteon, in the fluvoxamine note)
+        ("is it ok to take rozerem with fluvoxamine", "ramelteon"),
+        # a verb acting on what follows is not a topic the sources lack ("my sources don't cover ruining")
+        ("could my zoloft be ruining my sleep?", "trouble sleeping"),
+        ("is the paxil messing with my tramadol? it hardly works now", "tramadol"),
+        # lay words (corpus/vocabulary.yaml): receptors "worn out", and "worn out" as tired
+        ("have my serotonin receptors worn out after years on ssris?", "wear down"),
+        ("i feel really worn out on sertraline", "drowsy"),
     ],
 )
 def test_the_first_paragraph_quotes_what_was_asked(model_bot, question: str, lead: str) -> None:
