@@ -810,8 +810,9 @@ _OBJECT_AFTER = re.compile(r"\s+(?:my|your|his|her|their|our|me|him|them|us|it|w
 
 
 def _acts_on(word: str, after: str) -> bool:
-    """'ruining my sleep', 'messing with it', 'screwing up': an everyday verb doing something to what follows,
-    not the subject of the question ('is swimming ok on prozac' is about swimming)."""
+    """'ruining my sleep', 'messing with it', 'screwing up': an English verb form (-ing, -ed) doing something to
+    what follows, not the subject of the question ('is swimming ok on prozac' is about swimming). Unlike
+    `_verb_like`, which keeps a verb from being a topic, this needs the object after it."""
     return word.endswith(("ing", "ed")) and bool(_OBJECT_AFTER.match(after))
 
 
