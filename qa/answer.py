@@ -46,6 +46,7 @@ OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the questio
 OTHER_NAMED_BONUS = 0.1  # two medicines: a sentence naming the one without a note of its own, even in a list
 SECOND_SIDE_MARGIN = 0.3
 FIGURE_MARGIN = 0.35  # a how-common answer whose lead gives no rate: the rate from the same note, if this close
+CAUSE_MARGIN = 0.5  # a why answer whose lead gives no cause: the sentence after a close one that gives it
 NEXT_SENTENCE_MARGIN = 0.36  # a lone answer sentence takes the next one in its paragraph if it scores this close
 SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
 OFF_KIND_PENALTY = 0.2  # "what can i do about it": a sentence saying only that the problem exists does not answer
@@ -128,6 +129,14 @@ _WANTS = {
 # What a question of quantity wants most: the figure, not the word for it.
 _FIGURES = {
     "frequency": re.compile(r"\d\s*%|\b\d[\d,.]* (?:in|of|out of) \d|\bper \d|\bone in\b", re.I),
+}
+# What an answer must hold, else the closest sentence that holds it is added: the rate for "how common", the
+# year for "when did" ("... carry a boxed warning" does not say since when), the cause for "why".
+_MUST_HOLD = {
+    **_FIGURES,
+    "year": _WANTS["year"],
+    # the cause itself: "because" there is as often the reason for advice ("..., because these can be signs of")
+    "reason": re.compile(r"\b(?:mechanism|caused by|due to|because of|thought to|results? from|works? by)\b", re.I),
 }
 _POPULATION = {
     "older": re.compile(r"\b(?:older|elderly|over (?:60|65)|aged? (?:60|65)|later life|falls?)\b", re.I),
@@ -371,7 +380,8 @@ class ExtractiveAnswerer:
             chosen.append(cand)
         # A comparison or a multi-part question needs each side: add the best sentence on a side still missing.
         # So does a class-level answer to a question about one drug, when the same note speaks of that drug.
-        for side, margin in self._sides(question, candidates[0]):
+        close = frozenset(c.row for c in candidates if c.score >= best - self.settings.sentence_margin)
+        for side, margin in self._sides(question, candidates[0], close):
             if any(side(c) for c in chosen):
                 continue
             extra = next(
@@ -395,7 +405,9 @@ class ExtractiveAnswerer:
                 chosen.append(follow)
         return chosen
 
-    def _sides(self, question: Question, lead: Candidate) -> list[tuple[Callable[[Candidate], bool], float]]:
+    def _sides(
+        self, question: Question, lead: Candidate, close: frozenset[int]
+    ) -> list[tuple[Callable[[Candidate], bool], float]]:
         """Tests that each side of a comparison (a drug), each further part of a question (its words) and,
         under a class-level lead sentence, what its note says of the drug asked about are answered."""
 
@@ -416,25 +428,17 @@ class ExtractiveAnswerer:
         elif len(question.drugs) == 1 and not self.sentence_drugs(lead.row):
             drug = question.drugs[0]
             sides.append((lambda c: in_lead_note(c) and drug in self.sentence_drugs(c.row), SAME_NOTE_MARGIN))
-        figure = _FIGURES.get(question.qtype)
-        lead_is_reference = self.index.chunks[lead.chunk_index].source_kind == "reference"
-
-        def in_lead_note_or_reference(c: Candidate) -> bool:
-            # led by an article's opinion ("SSRIs ... are 'numbing' agents"): the rate from a reference note
-            return in_lead_note(c) or (
-                not lead_is_reference and self.index.chunks[c.chunk_index].source_kind == "reference"
-            )
-
-        if figure is not None and not figure.search(self.index.sentence_text(lead.row)):
-            # "how common is that" led by "... are common with SSRIs": the rate itself, from the same note
+        wanted = _MUST_HOLD.get(question.qtype)
+        if wanted is not None and not wanted.search(self.index.sentence_text(lead.row)):
+            # "how common is that" led by "... are common with SSRIs": the rate itself; "when did" led by a
+            # sentence without a year: the year; "why" led by what happens: the sentence giving its cause
             sides.append(
                 (
                     lambda c: (
-                        in_lead_note_or_reference(c)
-                        and bool(figure.search(self.index.sentence_text(c.row)))
-                        and not (self.sentence_drugs(c.row) - set(question.drugs))  # not another drug's rate
+                        self._may_hold(question, lead, c, close)
+                        and bool(wanted.search(self.index.sentence_text(c.row)))
                     ),
-                    FIGURE_MARGIN,
+                    CAUSE_MARGIN if question.qtype == "reason" else FIGURE_MARGIN,
                 )
             )
         drug_terms = {t for d in question.drugs for t in content_terms(d)}
@@ -443,6 +447,22 @@ class ExtractiveAnswerer:
             if terms:
                 sides.append((covers(terms), SECOND_SIDE_MARGIN))
         return sides
+
+    def _may_hold(self, question: Question, lead: Candidate, cand: Candidate, close: frozenset[int]) -> bool:
+        """Whether `cand` may supply what the lead sentence lacks: a rate from the lead's note (or, under an
+        article's opinion, from a reference note), a year from any reference note, and a cause only right
+        after a sentence close to the question, in its paragraph ("SSRIs can lower the sodium level ... The
+        usual mechanism is ..."). Never a sentence about another drug."""
+        if self.sentence_drugs(cand.row) - set(question.drugs):
+            return False
+        chunks = self.index.chunks
+        if question.qtype == "reason":
+            before, _ = self.neighbours(cand.row)
+            return before is not None and before in close and self._same_line(before, cand.row)
+        same_note = chunks[cand.chunk_index].source_id == chunks[lead.chunk_index].source_id
+        from_reference = chunks[cand.chunk_index].source_kind == "reference"
+        led_by_article = chunks[lead.chunk_index].source_kind != "reference"
+        return same_note or (from_reference and (question.qtype == "year" or led_by_article))
 
     def _says_something_new(self, cand: Candidate, chosen: list[Candidate]) -> bool:
         vec = self.index.sentence_vectors[cand.row]

@@ -137,6 +137,23 @@ def test_a_lone_answer_sentence_brings_the_next_one_in_its_paragraph(model_bot) 
     assert answer.text.index("with food") < answer.text.index("halve")
 
 
+def test_a_when_question_gets_the_year_its_lead_sentence_lacks(model_bot) -> None:
+    # led by "All antidepressants carry a US boxed warning because ...", which says what but not since when
+    answer = model_bot.ask("when was the suicidality warning first put on antidepressants for children")
+    assert answer.kind == "answer", answer.text
+    assert "October 2004" in answer.text, answer.text
+
+
+def test_a_why_question_gets_the_cause_said_just_after_what_happens(model_bot) -> None:
+    # "SSRIs can lower the sodium level ..." is closest to the question; the next sentence says how
+    answer = model_bot.ask("how come an antidepressant can make your sodium level fall")
+    assert answer.kind == "answer", answer.text
+    assert "SIADH" in answer.text, answer.text
+    # a "because" that gives the reason for advice, not a cause, is not added to a why answer
+    yawning = model_bot.ask("why do SSRIs make some people yawn so much")
+    assert "serotonin syndrome" not in yawning.text, yawning.text
+
+
 def test_the_next_sentence_that_names_the_other_drug_comes_along(model_bot) -> None:
     answer = model_bot.ask("im on lexapro and just got prescribed linezolid for an infection, is that a problem??")
     assert "must not be combined with monoamine oxidase inhibitors" in answer.text
