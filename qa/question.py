@@ -48,7 +48,7 @@ GENERIC = frozenset(
     grandmother grandfather family fiance fiancee gf bf hubby missus else apart till until
     doctor doctors doc docs dr gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
     medication medications medicine medicines meds drug drugs thing things stuff something anything nothing lot lots
-    bit little day days week weeks month months year years time times today tonight morning night long old new
+    bit little day days week weeks month months year years time times today tonight morning night long old new now
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
     literally honestly seriously totally completely properly just even
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
@@ -58,13 +58,14 @@ GENERIC = frozenset(
     have has had having together help helps helped since
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
-    mention mentions mentioned suggest suggests suggested count counts counted supposed""".split()
+    mention mentions mentioned suggest suggests suggested count counts counted supposed
+    reddit forum forums online internet google website websites tiktok facebook youtube instagram twitter""".split()
 )
 # Three-letter chat shorthand that is not a name ("abt", "ngl"); other unknown three-letter words are names.
 CHAT_SHORTHAND = frozenset(
     "abt wat wht hru ngl imo fyi asap irl rly tho ppl plz pls thx idk tbh lol omg btw smh jk nvm wtf wth ffs "
     "hmm umm uhh ahh ooh yea yup nah meh bcs cuz coz bcz gna wna dnt cnt wnt dsnt isn ive u2 ty "
-    "usa aus nyc hrs yrs wks mos mgs mls kms".split()
+    "usa aus nyc hrs yrs wks mos mgs mls kms etc".split()
 )
 # Who someone is ("my rheumatologist", "her obstetrician"), like the family words: a person, not a topic.
 _PROFESSION = re.compile(r"(?:ologists?|iatrists?|icians?)$")
@@ -644,7 +645,14 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_articles = bool(_ARTICLE_WORDS.search(text))
     if about_articles and drugs:
         present += 1  # "how long did the med student blogger stay on escitalopram": the article's own story
-    if not present and not present_before and not missing_words and absent_everyday and not expansion.subjects:
+    if (
+        not present
+        and not present_before
+        and not missing_words
+        and absent_everyday
+        and not expansion.subjects
+        and len(drugs) < 2  # two medicines named: their combination is the topic
+    ):
         # Every word that says what the question is about is one the sources never use ("does lexapro
         # cost less than zoloft", "can my dog take prozac"): everyday words, but the topic all the same.
         for word, phrase in absent_everyday:
@@ -653,7 +661,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             uncovered.append(phrase)
     # A subject the vocabulary knows ("a whole packet" is an overdose) is a covered word of the question.
     subjects = len(set(expansion.subjects) - set(expansion.conditions))
-    share = len({stem(w) for w in missing_words}) / (len(judged) + subjects) if judged else 0.0
+    # Two medicines the sources know, asked about together, are covered subjects too: "ibuprofen for his knee
+    # with sertraline" is about the combination, not the knee.
+    combined = len(drugs) if len(drugs) >= 2 else 0
+    share = len({stem(w) for w in missing_words}) / (len(judged) + subjects + combined) if judged else 0.0
     about_author = about_articles and bool(_THE_AUTHOR.search(text)) and not _OTHER_PEOPLE.search(text)
     half_covered = (
         ()

@@ -163,6 +163,28 @@ def test_a_short_name_the_sources_never_use_is_unknown(words, text: str, name: s
 
 def test_chat_shorthand_is_not_a_name(words) -> None:
     assert not analyse("is sertraline sold in the usa, idk abt the uk", words).unknown_names
+    assert not analyse("is sexual stuff (low libido etc) worse on sertraline", words).unknown_names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "grandad is 81 and takes sertraline, is it ok for him to take ibuprofen for his knee?",  # what it is for
+        "been on paroxetine for years and now my oncologist started me on tamoxifen. anything to worry about?",
+    ],
+)
+def test_two_medicines_taken_together_are_the_subject_not_what_one_is_for(words, text: str) -> None:
+    q = analyse(text, words)
+    assert len(q.drugs) == 2, q.drugs
+    assert q.uncovered_share <= 0.5 and not q.uncovered_topic and not q.unknown_names, (q.uncovered, q.unknown_names)
+
+
+def test_where_a_patient_read_something_is_not_what_they_ask_about() -> None:
+    texts = [*TEXTS, "Some people on Reddit describe taking escitalopram only now and then."]
+    words = corpus_words(texts, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+    # "reddit" is rare in the sources, so it would be the topic and the answer held to the passage using it
+    q = analyse("saw people on reddit talking about sertraline and bleeding, is that real?", words)
+    assert q.topic != "reddit" and not any("reddit" in p for p in q.uncovered), (q.topic, q.uncovered)
 
 
 def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
