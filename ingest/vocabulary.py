@@ -56,6 +56,7 @@ class Expansion:
     subjects: tuple[str, ...] = ()  # those that say what is asked about, not only who ("my nan")
     conditions: tuple[str, ...] = ()  # subjects that are also a state the patient is in ("while nursing")
     outside: tuple[str, ...] = ()  # phrases naming a topic the sources do not cover ("give blood")
+    ages: tuple[int, ...] = ()  # ages the question states ("my son is 22")
 
 
 class Vocabulary:
@@ -81,6 +82,7 @@ class Vocabulary:
         subjects: list[str] = []
         conditions: list[str] = []
         outside: list[str] = []
+        ages = [a for m in _AGE.finditer(norm) if 0 < (a := int(m.group(1) or m.group(2))) <= 120]
         if self._pattern is not None:
             written = list(self._pattern.finditer(norm))
             found_as_written = [m.group(0) for m in written]
@@ -99,6 +101,8 @@ class Vocabulary:
                 if entry.outside:
                     outside.append(found)
                     continue
+                if entry.population in _PEOPLE and ages and found.startswith("my "):
+                    continue  # "my son is 22": his age says which group he is in, not "son"
                 if entry.population not in _PEOPLE and not entry.frame:
                     subjects.append(found)
                     if entry.population:
@@ -107,15 +111,20 @@ class Vocabulary:
                     terms.append(entry.means)
                 if entry.population:
                     populations.add(entry.population)
-        for m in _AGE.finditer(norm):
-            age = int(m.group(1) or m.group(2))
+        for age in ages:
             group = "older" if OLDER_FROM <= age <= 120 else "young" if 0 < age < YOUNG_UNDER else None
             if group is not None:
                 populations.add(group)
                 if AGE_WORDING[group] not in terms:
                     terms.append(AGE_WORDING[group])  # searched for as the sources say it
         return Expansion(
-            " ".join(terms), frozenset(populations), tuple(phrases), tuple(subjects), tuple(conditions), tuple(outside)
+            " ".join(terms),
+            frozenset(populations),
+            tuple(phrases),
+            tuple(subjects),
+            tuple(conditions),
+            tuple(outside),
+            tuple(dict.fromkeys(ages)),
         )
 
 

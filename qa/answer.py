@@ -33,6 +33,7 @@ RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
 FIGURE_BONUS = 0.05  # ... and more when it gives the rate itself ("46%", "1 in 216"), not only the word ("common")
 POPULATION_BONUS = 0.06
+AGE_BONUS = 0.1  # "my son is 22": the sentence whose ages take his in ("young adults aged 18 to 24")
 BRAND_BONUS = 0.1
 ACRONYM_BONUS = 0.2  # "what does the FINISH thing stand for": the sentence that writes the term as asked
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
@@ -138,6 +139,34 @@ _MUST_HOLD = {
     # the cause itself: "because" there is as often the reason for advice ("..., because these can be signs of")
     "reason": re.compile(r"\b(?:mechanism|caused by|due to|because of|thought to|results? from|works? by)\b", re.I),
 }
+# The ages a sentence speaks of: "aged 18 to 24", "aged 65 and over", "from age 8", "adults older than 24",
+# "under 18" (not "over 24 hours").
+_NOT_AN_AGE = r"(?!\s*(?:mg|milligrams?|hours?|days?|weeks?|months?|%|percent|per|times|trials|studies|people))"
+_AGE_SPANS: list[tuple[re.Pattern[str], Callable[[int, re.Match[str]], bool]]] = [
+    (re.compile(r"\baged? (\d{1,3}) ?(?:to|-|–) ?(\d{1,3})\b", re.I), lambda n, m: int(m[1]) <= n <= int(m[2])),
+    (
+        re.compile(
+            r"\b(?:aged? (\d{1,3}) (?:and|or) (?:over|older|above)|(?:from|over) (?:the )?age (?:of )?(\d{1,3}))\b",
+            re.I,
+        ),
+        lambda n, m: n >= int(m[1] or m[2]),
+    ),
+    (
+        re.compile(rf"\b(?:over|older than|above) (\d{{1,3}})\b{_NOT_AN_AGE}", re.I),
+        lambda n, m: n > int(m[1]),
+    ),
+    (
+        re.compile(rf"\b(?:under|younger than|below)[ -](?:the age of |age )?(\d{{1,3}})s?\b{_NOT_AN_AGE}", re.I),
+        lambda n, m: n < int(m[1]),
+    ),
+]
+
+
+def _takes_in(text: str, ages: tuple[int, ...]) -> bool:
+    """Whether the sentence names an age group that one of the asked ages belongs to."""
+    return any(fits(age, m) for pattern, fits in _AGE_SPANS for m in pattern.finditer(text) for age in ages)
+
+
 _POPULATION = {
     "older": re.compile(r"\b(?:older|elderly|over (?:60|65)|aged? (?:60|65)|later life|falls?)\b", re.I),
     "young": re.compile(
@@ -300,6 +329,8 @@ class ExtractiveAnswerer:
                         score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
+                if question.ages and _takes_in(text, question.ages):
+                    score += AGE_BONUS
                 if question.about_author and kind == "reference":
                     score -= AUTHOR_OWN_BONUS  # the notes say nothing of what he did
                 elif question.about_author and self.others_story(row):

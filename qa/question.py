@@ -242,6 +242,7 @@ class Question:
     topic_phrase: str = ""  # that word with its neighbour, to name it when the sources have nothing on it
     about_author: bool = False  # what the article's author did or felt himself ("what dose did he start on")
     drugs_carried: bool = False  # every drug comes from what a follow-up carries, none from the patient's words
+    ages: tuple[int, ...] = ()  # the ages the question states ("my son is 22")
 
 
 _COMPARATIVE_ENDINGS = (("iest", "y"), ("ier", "y"), ("iest", ""), ("ier", ""), ("est", ""), ("er", ""))
@@ -688,6 +689,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         classes=classes,
         notes=notes,
         populations=expansion.populations,
+        ages=expansion.ages,
         qtype=qtype,
         expansion=terms,
         search_text=search_text,

@@ -154,6 +154,16 @@ def test_a_why_question_gets_the_cause_said_just_after_what_happens(model_bot) -
     assert "serotonin syndrome" not in yawning.text, yawning.text
 
 
+def test_the_sentence_whose_age_group_takes_in_the_stated_age_is_quoted(model_bot) -> None:
+    # "aged 18 to 24" and "older than 24" speak to a stated age; the warning's general sentences do not
+    answer = model_bot.ask(
+        "my son is 22 and just started lexapro. does the suicide warning on the box cover someone his age?"
+    )
+    assert "aged 18 to 24" in answer.text, answer.text
+    older = model_bot.ask("im 34 and on celexa. does the suicidal thoughts warning even apply at my age?")
+    assert "older than 24" in older.text, older.text
+
+
 def test_the_next_sentence_that_names_the_other_drug_comes_along(model_bot) -> None:
     answer = model_bot.ask("im on lexapro and just got prescribed linezolid for an infection, is that a problem??")
     assert "must not be combined with monoamine oxidase inhibitors" in answer.text

@@ -753,6 +753,14 @@ def test_an_age_is_searched_for_as_the_sources_name_the_group(words) -> None:
     assert "children and young people" in q.search_text and "children and young people" in q.aspect_text
 
 
+def test_a_stated_age_decides_the_group_a_family_word_would_suggest(words) -> None:
+    grown = analyse("my son is 22 and just started lexapro. does the suicide warning cover him?", words)
+    assert grown.ages == (22,) and "young" not in grown.populations, grown.populations
+    assert "children" not in grown.search_text, grown.search_text
+    assert "young" in analyse("my son just started lexapro, does the suicide warning cover him?", words).populations
+    assert analyse("my mum is 78 and on citalopram", words).ages == (78,)
+
+
 def test_a_list_of_short_phrases_is_a_sentence_of_signs() -> None:
     from qa.answer import _WANTS
 
