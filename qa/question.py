@@ -95,7 +95,9 @@ _SOURCE_NAMING = re.compile(
 _RANKS = re.compile(
     r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b"
     # "is there an antidepressant that does that less": one to pick among many
-    r"|\bis there (?:an?|any|one)\b[^?]*\b(?:less|fewer|lower|least|safer|gentler)\b",
+    r"|\bis there (?:an?|any|one)\b[^?]*\b(?:less|fewer|lower|least|safer|gentler)\b"
+    # "which antidepressant were people less likely to feel flat on": the one that ranks, among many
+    r"|\bwhich\b[^?]*\b(?:less|more) (?:likely|often)\b",
     re.I,
 )
 _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [

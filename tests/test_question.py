@@ -74,6 +74,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("can you get them just from missing a dose or two", "other"),
         # "which one is least likely" with one medicine or none picks among many: a ranking, not a comparison
         ("so which one is least likely to do that", "ranking"),
+        ("which antidepressant were people less likely to feel flat on", "ranking"),
         ("i feel sort of numb on citalopram. do lots of people get this", "frequency"),
         ("what can be done about the night sweats i get from paroxetine", "remedy"),
         ("which is safer, prozac or zoloft", "comparison"),
@@ -720,6 +721,9 @@ def test_a_checklist_doctors_use_is_the_criteria_the_sources_name(words) -> None
 def test_coffee_is_caffeine_not_alcohol(words) -> None:
     assert "caffeine" in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
     assert "alcohol" not in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
+    assert "caffeine" in analyse("one morning coffee keeps me buzzing all day on fluvoxamine", words).expansion
+    # coffee only as what tastes off is not a question about caffeine
+    assert "caffeine" not in analyse("everything tastes like pennies on citalopram, even coffee", words).expansion
 
 
 def test_the_asked_words_start_at_the_question_after_a_description(words) -> None:
