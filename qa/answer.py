@@ -503,8 +503,8 @@ class ExtractiveAnswerer:
                 return False
             if len(terms) >= CONTAINED_MIN_TERMS and len(terms & self.sentence_terms(c.row)) >= CONTAINED * len(terms):
                 return False  # "... usually appears within the first month" after "... and usually appears within ..."
-            numbers = set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(cand.row)))
-            shared_numbers = numbers & set(re.findall(r"\d+(?:\.\d+)?", self.index.sentence_text(c.row)))
+            numbers = _figures(self.index.sentence_text(cand.row))
+            shared_numbers = numbers & _figures(self.index.sentence_text(c.row))
             if numbers and len(shared_numbers) >= SAME_FIGURES * len(numbers):
                 shared = self.sentence_terms(cand.row) & self.sentence_terms(c.row)
                 if len(shared) >= 0.5 * len(self.sentence_terms(cand.row)):
@@ -669,6 +669,11 @@ class ExtractiveAnswerer:
             draft.used_spans.extend((chunk.chunk_id, s, e) for s, e in spans)
             draft.paragraphs.append(attribute(chunk.source_kind, chunk.source_id, sentences, n, author_of))
         return draft
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers a sentence gives, without years ("(Serretti and Chiesa, 2009)" is where, not what)."""
+    return {n for n in re.findall(r"\d+(?:\.\d+)?", text) if not re.fullmatch(r"(?:19|20)\d\d", n)}
 
 
 def _asks_beyond_names(question: Question) -> bool:

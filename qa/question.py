@@ -191,7 +191,8 @@ COMBINED = re.compile(
     re.I,
 )
 _COMPARATIVE = re.compile(
-    r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder|easier|harder|gentler|kinder)\b",
+    r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder|easier|harder|gentler|kinder)\b"
+    r"|\b(?:like|as) (?:[\w-]+ ){1,2}(?:did|does|do|has|had)\b",  # "kill your sex drive like lexapro did"
     re.I,
 )
 TYPO_MIN = 6  # shorter misspellings are too often another word or a name

@@ -556,6 +556,16 @@ def test_a_sentence_whose_words_were_all_just_quoted_is_not_quoted_again(model_b
 
     assert not answerer._says_something_new(cand(shorter), [cand(longer)])  # the same fact in fewer words
     assert answerer._says_something_new(cand(other), [cand(longer)])
+    # the same study cited ("(Serretti and Chiesa, 2009)") is not the same figures said again
+    escitalopram = index.first_quoted(
+        "Escitalopram causes sexual dysfunction less often than many SSRIs, but more often than placebo (Serretti and Chiesa, 2009)."
+    )
+    nefazodone = index.first_quoted(
+        "In a 2009 meta-analysis, nefazodone did not differ from placebo in sexual dysfunction, unlike most SSRIs "
+        "(Serretti and Chiesa, 2009)."
+    )
+    assert None not in (escitalopram, nefazodone)
+    assert answerer._says_something_new(cand(nefazodone), [cand(escitalopram)])
 
 
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:

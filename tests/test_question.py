@@ -61,6 +61,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("which ssri has the worst withdrawal", "ranking"),
         ("is there an antidepressant that does that less", "ranking"),  # one to pick among many
         ("is zoloft better than lexapro", "comparison"),
+        ("does nefazodone kill your sex drive like lexapro did for me?", "comparison"),  # the one set against the other
         ("is the chemical imbalance a myth", "truth"),
         ("when did the black box warning get extended to young adults", "year"),
         ("4 days into sertraline and i feel sick, does it go away", "duration"),
