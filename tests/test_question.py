@@ -719,6 +719,11 @@ def test_a_checklist_doctors_use_is_the_criteria_the_sources_name(words) -> None
     assert not q.uncovered and "criteria" in q.search_text, (q.uncovered, q.search_text)
 
 
+def test_getting_better_is_remission_not_a_comparison(words) -> None:
+    q = analyse("in that star*d study how many got better on the third try?", words)
+    assert "remission" in q.expansion and "comparison" not in q.expansion, q.expansion
+
+
 def test_coffee_is_caffeine_not_alcohol(words) -> None:
     assert "caffeine" in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
     assert "alcohol" not in analyse("is it ok to keep drinking coffee on fluvoxamine", words).expansion
