@@ -140,8 +140,8 @@ _MUST_HOLD = {
     "reason": re.compile(r"\b(?:mechanism|caused by|due to|because of|thought to|results? from|works? by)\b", re.I),
 }
 # The ages a sentence speaks of: "aged 18 to 24", "aged 65 and over", "from age 8", "adults older than 24",
-# "under 18" (not "over 24 hours").
-_NOT_AN_AGE = r"(?!\s*(?:mg|milligrams?|hours?|days?|weeks?|months?|%|percent|per|times|trials|studies|people))"
+# "under 18" (not "over 24 hours" or "over 10 years").
+_NOT_AN_AGE = r"(?!\s*(?:mg|milligrams?|hours?|days?|weeks?|months?|years?\b(?!\s+old)|%|percent|per|times|trials|studies|people))"
 _AGE_SPANS: list[tuple[re.Pattern[str], Callable[[int, re.Match[str]], bool]]] = [
     (re.compile(r"\baged? (\d{1,3}) ?(?:to|-|–) ?(\d{1,3})\b", re.I), lambda n, m: int(m[1]) <= n <= int(m[2])),
     (

@@ -771,6 +771,25 @@ def test_a_stated_age_decides_the_group_a_family_word_would_suggest(words) -> No
     assert analyse("my mum is 78 and on citalopram", words).ages == (78,)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "age", "takes_in"),
+    [
+        ("In May 2007 the FDA extended the boxed warning to young adults aged 18 to 24.", 22, True),
+        ("In May 2007 the FDA extended the boxed warning to young adults aged 18 to 24.", 34, False),
+        ("No increase was found in adults older than 24.", 34, True),
+        ("Fluoxetine is approved for depression from age 8.", 14, True),
+        ("NICE advises against medicines for PTSD in under-18s.", 16, True),
+        ("Children under 12 years old were not studied.", 8, True),
+        ("Some people have taken it for over 10 years.", 40, False),  # a duration, not an age
+        ("Withdrawal can start within 24 hours, or over 2 weeks.", 30, False),
+    ],
+)
+def test_an_age_group_in_a_sentence_takes_in_the_stated_age(sentence: str, age: int, takes_in: bool) -> None:
+    from qa.answer import _takes_in
+
+    assert _takes_in(sentence, (age,)) is takes_in
+
+
 def test_a_list_of_short_phrases_is_a_sentence_of_signs() -> None:
     from qa.answer import _WANTS
 
