@@ -719,6 +719,13 @@ def test_a_checklist_doctors_use_is_the_criteria_the_sources_name(words) -> None
     assert not q.uncovered and "criteria" in q.search_text, (q.uncovered, q.search_text)
 
 
+def test_feeling_nothing_yet_is_waiting_for_it_to_work_not_numbness(words) -> None:
+    waiting = analyse("started lexapro 5 days ago and feel nothing. when do people notice it kicking in?", words)
+    assert "time to effect" in waiting.expansion and "blunting" not in waiting.expansion, waiting.expansion
+    numb = analyse("i feel nothing since starting lexapro, cant even cry", words)
+    assert "blunting" in numb.expansion, numb.expansion
+
+
 def test_getting_better_is_remission_not_a_comparison(words) -> None:
     q = analyse("in that star*d study how many got better on the third try?", words)
     assert "remission" in q.expansion and "comparison" not in q.expansion, q.expansion
