@@ -113,7 +113,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         "signs",
         re.compile(
             r"\b(?:feel like|feels like|what (?:are the |)(?:signs|symptoms)|what signs|which signs|what symptoms"
-            r"|(?:look|looking|watch|watching|keep an eye) (?:out )?for|what happens (?:if|when))\b",
+            r"|(?:look|looking|watch|watching|keep an eye) (?:out )?for|what happens (?:if|when)"
+            r"|(?:first|early|earliest|warning) (?:signs?|symptoms?)\b[^?]*\blooks? like)\b",
             re.I,
         ),
     ),
@@ -124,6 +125,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"|how (?:can|do|should) (?:i|we|you|he|she|they) (?:stop|fix|help|deal|cope|manage|get rid|reduce|avoid)"
             r"|what (?:can|could|should) (?:i|we|you|he|she|they) do|how to (?:stop|fix|deal|cope|manage|reduce|avoid)"
             r"|what can be done|can anything be done|is there anything to be done"
+            r"|(?:anything|something) (?:[\w']+ ){0,5}to (?:help|treat|fix|ease)"
             r"|any tips|tips for|is there anything (?:(?:i|we|you|he|she|they) (?:can|could|should) )?(?:that |to |which )?(?:actually |really |else )?(?:do|helps?|try|take|works?))\b",
             re.I,
         ),

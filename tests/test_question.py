@@ -69,6 +69,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("which ssri showed up the most in breastfed babies", "ranking"),
         ("what does coming off paxil feel like", "signs"),
         ("what signs should i look for in my baby", "signs"),
+        ("my mum just started citalopram. what would the first signs of low sodium look like?", "signs"),
+        # "actually" does not make it an is-it-true question: what helps is asked
+        ("is there anything that's actually been tested to help with that?", "remedy"),
         ("what can help my boyfriend with erection problems on sertraline", "remedy"),
         ("my dad keeps forgetting his citalopram, any tips", "remedy"),
         # "missing a dose" or "a dose or two" asks about the missed dose, not how much to take
@@ -724,6 +727,10 @@ def test_feeling_nothing_yet_is_waiting_for_it_to_work_not_numbness(words) -> No
     assert "time to effect" in waiting.expansion and "blunting" not in waiting.expansion, waiting.expansion
     numb = analyse("i feel nothing since starting lexapro, cant even cry", words)
     assert "blunting" in numb.expansion, numb.expansion
+
+
+def test_the_bedroom_is_sexual_side_effects(words) -> None:
+    assert "sexual dysfunction" in analyse("my prozac has wrecked things in the bedroom", words).expansion
 
 
 def test_getting_better_is_remission_not_a_comparison(words) -> None:
