@@ -112,7 +112,7 @@ class Vocabulary:
                 if entry.population:
                     populations.add(entry.population)
         for age in ages:
-            group = "older" if OLDER_FROM <= age <= 120 else "young" if 0 < age < YOUNG_UNDER else None
+            group = "older" if age >= OLDER_FROM else "young" if age < YOUNG_UNDER else None
             if group is not None:
                 populations.add(group)
                 if AGE_WORDING[group] not in terms:
