@@ -264,6 +264,19 @@ def test_a_follow_up_is_not_answered_with_the_sentence_just_given(model_bot) -> 
             "botox",
             "sweating",
         ),
+        # a part asks with its verb before its subject, after a few words of its own ("... am i ok to drive",
+        # "random q but is it true ...")
+        (
+            "is it ok to smoke weed on prozac? and if i have a couple of drinks with it am i ok to drive home after",
+            "weed",
+            "drive",
+        ),
+        (
+            "flying to dubai next month with my zoloft, will customs there let me bring it in? also random q but "
+            "is it true zoloft works on dopamine too",
+            "dubai",
+            "dopamine transporter",
+        ),
     ],
 )
 def test_each_part_is_answered_or_named_as_not_covered(model_bot, question: str, missing: str, answered: str) -> None:
