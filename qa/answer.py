@@ -11,7 +11,7 @@ before it ("This is why...") brings that one along; the same fact is never quote
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -406,7 +406,7 @@ class ExtractiveAnswerer:
         for cand in candidates:
             if len(chosen) == limit or cand.score < best - self.settings.sentence_margin:
                 break
-            if not self._says_something_new(cand, chosen):
+            if not self._says_something_new(cand.row, [c.row for c in chosen]):
                 continue
             chosen.append(cand)
         # A comparison or a multi-part question needs each side: add the best sentence on a side still missing.
@@ -416,7 +416,11 @@ class ExtractiveAnswerer:
             if any(side(c) for c in chosen):
                 continue
             extra = next(
-                (c for c in candidates if side(c) and c.score >= best - margin and self._says_something_new(c, chosen)),
+                (
+                    c
+                    for c in candidates
+                    if side(c) and c.score >= best - margin and self._says_something_new(c.row, [c.row for c in chosen])
+                ),
                 None,
             )
             if extra is not None and len(chosen) < limit + 1:
@@ -431,7 +435,7 @@ class ExtractiveAnswerer:
                 follow is not None
                 and follow.score >= best - NEXT_SENTENCE_MARGIN
                 and self._same_line(lead.row, follow.row)
-                and self._says_something_new(follow, chosen)
+                and self._says_something_new(follow.row, [c.row for c in chosen])
             ):
                 chosen.append(follow)
         return chosen
@@ -495,19 +499,21 @@ class ExtractiveAnswerer:
         led_by_article = chunks[lead.chunk_index].source_kind != "reference"
         return same_note or (from_reference and (question.qtype == "year" or led_by_article))
 
-    def _says_something_new(self, cand: Candidate, chosen: list[Candidate]) -> bool:
-        vec = self.index.sentence_vectors[cand.row]
-        terms = self.sentence_terms(cand.row)
-        for c in chosen:
-            if float(self.index.sentence_vectors[c.row] @ vec) >= DUPLICATE_SENTENCE:
-                return False
-            if len(terms) >= CONTAINED_MIN_TERMS and len(terms & self.sentence_terms(c.row)) >= CONTAINED * len(terms):
+    def _says_something_new(self, row: int, quoted: Iterable[int]) -> bool:
+        """Whether sentence `row` says something the `quoted` sentences do not already say."""
+        vec = self.index.sentence_vectors[row]
+        terms = self.sentence_terms(row)
+        numbers = _figures(self.index.sentence_text(row))
+        for other in quoted:
+            their_numbers = _figures(self.index.sentence_text(other))
+            if float(self.index.sentence_vectors[other] @ vec) >= DUPLICATE_SENTENCE and not numbers - their_numbers:
+                return False  # alike, and no figure of its own ("... 6.3 times higher with an NSAID" is new)
+            if len(terms) >= CONTAINED_MIN_TERMS and len(terms & self.sentence_terms(other)) >= CONTAINED * len(terms):
                 return False  # "... usually appears within the first month" after "... and usually appears within ..."
-            numbers = _figures(self.index.sentence_text(cand.row))
-            shared_numbers = numbers & _figures(self.index.sentence_text(c.row))
+            shared_numbers = numbers & their_numbers
             if numbers and len(shared_numbers) >= SAME_FIGURES * len(numbers):
-                shared = self.sentence_terms(cand.row) & self.sentence_terms(c.row)
-                if len(shared) >= 0.5 * len(self.sentence_terms(cand.row)):
+                shared = terms & self.sentence_terms(other)
+                if len(shared) >= 0.5 * len(terms):
                     return False  # the same figures said again
         return True
 
@@ -591,7 +597,12 @@ class ExtractiveAnswerer:
         """The answer to one question (or one part of one): `avoid` holds sentences already quoted for
         another part, `limit` caps the sentences quoted, `said` is the conversation's last answer (a
         follow-up asks for something beyond it)."""
-        candidates = [c for c in self.candidates(question, vectors, passages) if c.row not in avoid]
+        # what another part quoted is not quoted again, nor said again in other words
+        candidates = [
+            c
+            for c in self.candidates(question, vectors, passages)
+            if c.row not in avoid and (not avoid or self._says_something_new(c.row, avoid))
+        ]
         if said:
             candidates = sorted(
                 (
@@ -647,7 +658,8 @@ class ExtractiveAnswerer:
         rows = self.with_context([c.row for c in chosen], question.drugs)
         if question.about_articles and chosen:
             rows = self._story_window(chosen[0].row, rows)
-        rows = [r for r in rows if r not in avoid]  # a sentence another part quoted is not quoted again as context
+        # a sentence another part quoted is not quoted again as context, nor said again in other words
+        rows = [r for r in rows if r not in avoid and (not avoid or self._says_something_new(r, avoid))]
         groups: dict[int, list[int]] = {}
         for row in rows:
             groups.setdefault(int(self.index.sentence_rows[row][0]), []).append(row)

@@ -599,3 +599,27 @@ def test_a_how_common_question_led_by_an_article_opinion_gets_the_rate_from_a_re
     )
     assert answer.kind == "answer", answer.text
     assert "46%" in answer.text.split("**Sources**")[0], answer.text
+
+
+def test_a_part_does_not_say_again_what_another_part_quoted(model_bot) -> None:
+    """Two parts answered from one note: the second part's answer is not the first's fact in other words
+    ("SSRI labels warn about combining SSRIs with aspirin, NSAIDs, warfarin ..." after "SSRI labels also warn
+    about combining SSRIs with aspirin, warfarin ..."), but what it asks ("should he just stop one")."""
+    answer = model_bot.ask(
+        "my dad takes warfarin and has just been put on sertraline. is that combination risky, and should he "
+        "just stop one of them to be safe?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert answer.text.count("warn about combining SSRIs with aspirin") == 1, answer.text
+    assert "should not stop" in answer.text, answer.text
+
+
+def test_a_part_giving_figures_of_its_own_is_not_taken_for_a_repeat(model_bot) -> None:
+    """'how much higher with naproxen': the sentence with the rates alone and with an NSAID is new beside
+    one that only says the risk is higher with NSAIDs, however alike the two read."""
+    answer = model_bot.ask(
+        "how much does an ssri on its own raise the odds of a stomach bleed? and how much higher does it go if "
+        "i'm also taking naproxen?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "6.3" in answer.text, answer.text
