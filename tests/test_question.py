@@ -225,6 +225,13 @@ def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
 
 def test_multi_part_questions_are_split(words) -> None:
     assert len(analyse("what is pssd and how common is it", words).parts) == 2
+    # a numbered list without question marks: each item a part, the words before "1)" staying with it
+    parts = analyse(
+        "coming off prozac. 1) how long does it stay in your body 2) am i likely to get withdrawal 3) my psych "
+        "mentioned an maoi next, how long do i wait",
+        words,
+    ).parts
+    assert len(parts) == 3 and parts[0].startswith("coming off prozac") and parts[1].startswith("2)"), parts
 
 
 def test_follow_up_keeps_the_drug_and_the_person() -> None:
