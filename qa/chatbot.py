@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from ingest.embedding import Embedder, make_embedder
+from ingest.lexicon import Lexicon
 from ingest.settings import Settings
 from ingest.store import IndexUnavailable, VectorStore, current_name
 from ingest.text import sentences
@@ -438,6 +439,12 @@ class Chatbot:
             if alone.qtype == "definition" and alone.key_terms and not _POINTS_BACK.search(text):
                 out.append(alone)  # "what is PPHN": a term, whatever drug the rest of the question names
                 continue
+            unknown = _named_last(asked[i - 1], out[-1].unknown_names, lexicon) if i and out else ""
+            if unknown and _POINTS_BACK.search(text) and not lexicon.mentions(text):
+                # "... whats the normal dose of buspar and how many times a day do you take it": "it" is the
+                # medicine the sources lack, named last, not the SSRI named before it
+                out.append(analyse(f"{text} ({unknown})", served.corpus_words))
+                continue
             elsewhere = {p for j, found in enumerate(own) if j != i for p in found if p in _TOPIC_POPULATIONS}
             standalone = part_question(
                 text,
@@ -500,6 +507,15 @@ class Chatbot:
         return Answer(
             kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone, timings=timings
         )
+
+
+def _named_last(text: str, unknown: tuple[str, ...], lexicon: Lexicon) -> str:
+    """The name among `unknown` that `text` gives after every medicine the lexicon knows, if one does."""
+    known_end = max((m.end for m in lexicon.mentions(text)), default=-1)
+    lowered = text.lower()
+    at = {name: lowered.rfind(name.lower()) for name in unknown}
+    last = max(at, key=lambda name: at[name], default="")
+    return last if last and at[last] > known_end else ""
 
 
 def _clamp_k(k: Any) -> int:

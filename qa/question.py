@@ -704,7 +704,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         about_articles=about_articles,
         about_author=about_author,
         key_terms=frozenset(key),
-        uncovered=tuple(dict.fromkeys(uncovered)),
+        uncovered=_outermost(uncovered),
         unknown_names=tuple(dict.fromkeys(unknown)),
         parts=split_parts(text),
         uncovered_share=share,
@@ -715,6 +715,12 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         topic_phrase=topic[3] if topic else "",
         drugs_carried=bool(drugs) and all(m.start >= carried_from for m in mentions),
     )
+
+
+def _outermost(phrases: list[str]) -> tuple[str, ...]:
+    """Each phrase once, leaving out one that a longer phrase holds ("spray" beside "nasal spray")."""
+    unique = list(dict.fromkeys(phrases))
+    return tuple(p for p in unique if not any(q != p and re.search(rf"\b{re.escape(p)}\b", q) for q in unique))
 
 
 def _uncovered_parts(
@@ -730,9 +736,12 @@ def _uncovered_parts(
     segments = [s for s in re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*", question) if s.strip()]
     if len(segments) < 2:
         return ()
-    out, covered = [], False
+    out, covered, asking = [], False, False
     for i, segment in enumerate(segments):
         seg_words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z-]*[A-Za-z]", segment)]
+        # What comes before the first part that asks only sets the scene ("my zoloft stopped working and
+        # they mentioned spravato, how does that work"): it is not a covered part of the question.
+        asking = asking or bool(_ASKING_WORD.search(segment))
         named = [p for p in outside if re.search(rf"\b{re.escape(p)}\b", segment.lower())]
         if named:  # "kidney stones": the words next to the phrase that the corpus lacks name the part with it
             at = seg_words.index(words(named[0])[0]) if words(named[0])[0] in seg_words else len(seg_words)
@@ -760,17 +769,22 @@ def _uncovered_parts(
             and any(w in missing or w in absent for w in tail)
         ):
             out.append(" ".join(_with_its_noun(tail, seg_words)))
-            if len(tail) < len(key):  # a medicine named beside it is not a covered part ("can citalopram cause acne")
+            if (
+                len(tail) < len(key) and asking
+            ):  # a medicine named beside it is not a covered part ("can citalopram cause acne")
                 covered = True
         elif (key or any(corpus.lexicon.generic(w) for w in seg_words)) and (
             not any(w in missing for w in key) or any(corpus.known(w) and not is_everyday(w) for w in key)
         ):
             # not "can citalopram throw off thyroid results": a word the sources never use, and nothing
             # specific they do use ("say SSRIs are harmless" is about SSRIs)
-            covered = True
+            covered = covered or asking
     return tuple(out) if covered else ()
 
 
+_ASKING_WORD = re.compile(
+    r"\b(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any)\b", re.I
+)
 _MEDICINE_NOUNS = frozenset("pill pills tablet tablets medicine medicines medication medications meds drops".split())
 
 

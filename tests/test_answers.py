@@ -623,3 +623,13 @@ def test_a_part_giving_figures_of_its_own_is_not_taken_for_a_repeat(model_bot) -
     )
     assert answer.kind == "answer", answer.text
     assert "6.3" in answer.text, answer.text
+
+
+def test_a_part_pointing_back_at_a_medicine_the_sources_lack_is_not_answered_about_the_ssri(model_bot) -> None:
+    """ "... whats the normal dose of buspar and how many times a day do you take it": "it" is buspar, named
+    last, so neither part is answered with escitalopram's dosing."""
+    answer = model_bot.ask(
+        "my psych wants to add buspar to my lexapro, whats the normal dose of buspar and how many times a day do "
+        "you take it?"
+    )
+    assert answer.kind == "no_answer" and "buspar" in answer.text, answer.text

@@ -211,6 +211,12 @@ def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
     # a part that names a word the sources never use is not the covered rest of the question
     q = analyse("can citalopram throw off thyroid results or cause thyroid problems?", words)
     assert q.uncovered_parts == () and q.uncovered_topic
+    # what comes before the asking only sets the scene: it is not a covered part, and the question is about
+    # what the sources lack ("spray" is not named again beside "nasal spray")
+    q = analyse("im a guy on sertraline and we're trying for a baby, does it lower sperm count?", words)
+    assert q.uncovered_parts == () and q.uncovered_topic
+    q = analyse("my zoloft stopped working and they mentioned spravato nasal spray, how does that work?", words)
+    assert q.uncovered_parts == () and q.uncovered_topic and "spray" not in q.uncovered, q.uncovered
 
 
 def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
