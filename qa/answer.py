@@ -50,6 +50,7 @@ FIGURE_MARGIN = 0.35  # a how-common answer whose lead gives no rate: the rate f
 CAUSE_MARGIN = 0.5  # a why answer whose lead gives no cause: the sentence after a close one that gives it
 NEXT_SENTENCE_MARGIN = 0.36  # a lone answer sentence takes the next one in its paragraph if it scores this close
 SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
+OTHER_DURATION_PENALTY = 0.05  # "how long do side effects last": a half-life answers another how-long
 OFF_KIND_PENALTY = 0.2  # "what can i do about it": a sentence saying only that the problem exists does not answer
 ASKED_SECTION_BONUS = 0.1  # ... one from the section whose heading asks the same ("What helps with sweating?") does
 REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last answer already quoted
@@ -60,6 +61,7 @@ _ANAPHOR = re.compile(
     r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|in other words|even so)\b",
     re.I,
 )
+_HALF_LIFE = re.compile(r"\bhalf[- ]li(?:fe|ves)\b", re.I)
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e)\b")
 # A line of an article that opens on someone else ("- One friend uses ...", "My mum used ...") tells that
 # person's story, even where a later sentence says "I" ("The last time I spoke to him he said he stopped").
@@ -279,6 +281,7 @@ class ExtractiveAnswerer:
         # On the articles, a sentence is as close to the question as the closest question it answers.
         asked = self._asked(vectors.asked) if vectors.asked is not None else {}
         averaged = not question.drugs_carried and _asks_beyond_names(question)
+        asks_half_life = bool(_HALF_LIFE.search(question.search_text))
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             ci = index.chunk_row.get(passage.chunk_id)
@@ -317,6 +320,10 @@ class ExtractiveAnswerer:
                 overlap = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
                 score = base + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
                 of_kind = kind_pattern is not None and (asked_section or bool(kind_pattern.search(text)))
+                if question.qtype == "duration" and not asks_half_life and _HALF_LIFE.search(text):
+                    # "how long do the side effects last": not how long the medicine stays in the body
+                    of_kind = False
+                    score -= OTHER_DURATION_PENALTY
                 if asked_section:
                     score += ASKED_SECTION_BONUS
                 elif question.qtype in SECTION_KINDS and not of_kind:

@@ -633,3 +633,16 @@ def test_a_part_pointing_back_at_a_medicine_the_sources_lack_is_not_answered_abo
         "you take it?"
     )
     assert answer.kind == "no_answer" and "buspar" in answer.text, answer.text
+
+
+def test_how_long_side_effects_last_is_not_answered_with_a_half_life(model_bot) -> None:
+    """A half-life answers how long a medicine stays in the body, not how long its side effects last."""
+    answer = model_bot.ask(
+        "my hair has started falling out since zoloft, is that the meds? also how long do the side effects usually "
+        "last, the stomach stuff is getting old"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "half-life" not in answer.text and "couple of weeks" in answer.text, answer.text
+    # ... while a question on how long it stays is still answered with one
+    answer = model_bot.ask("how long does sertraline stay in your system")
+    assert "half-life" in answer.text.split("\n\n")[0], answer.text
