@@ -553,6 +553,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     topics: list[tuple[int, float, str, str]] = []
     absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")
     present = 0  # specific (not everyday) words of the question the corpus does use
+    class_named = 0  # ... of which class words ("SSRIs")
     present_before = 0  # ... and of the context before it ("dad has had two falls. could the tablets be to blame?")
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = re.sub(r"['’]s$", "", hit.group(0).lower()).replace("'", "").replace("’", "")  # "blogger's" → blogger
@@ -601,6 +602,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             # a specific word the sources use: the topic is theirs (not a class carried in from another part)
             carried_class = bool(CLASS_WORDS.fullmatch(word)) and hit.start() >= carried_from
             present += 0 if is_everyday(word) or _adverb(word) or carried_class else 1
+            # "do ssris raise cholesterol": the class names the medicine, as a drug's name does, not the topic
+            class_named += bool(CLASS_WORDS.fullmatch(word)) and not carried_class
             if (
                 0 < corpus.stem_counts.get(stem(word), 0) <= RARE_CHUNKS
                 and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
@@ -679,14 +682,21 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         else _uncovered_parts(question, missing_words, {w for w, _ in absent_everyday}, corpus, outside)
     )
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
+    # What the asking clause itself asks about: the story before it ("anxiety is better but my skin has broken
+    # out in acne. is acne a side effect of lexapro") is the setting, when the clause names its own subject.
+    asked_subjects = (
+        vocabulary.expand(text[offset:]).subjects
+        if asks_itself and not _STORY_POINTED_AT.search(question)
+        else expansion.subjects
+    )
     # About something the sources leave out: a topic named by an `outside` phrase, whatever else the question
     # names, or one whose every specific word is missing, when nothing it asks about is covered.
     uncovered_topic = (bool(outside) and not half_covered) or (
         bool(missing_words)
-        and not present
+        and present <= class_named
         and not half_covered
         # "is a local anaesthetic ok while nursing": breastfeeding is the patient's state, the anaesthetic the subject
-        and not set(expansion.subjects) - set(expansion.conditions)
+        and not set(asked_subjects) - set(expansion.conditions)
         and (len(drugs) < 2 or qtype == "comparison")  # two drugs: their combination, unless compared on it
     )
     return Question(

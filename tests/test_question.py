@@ -219,6 +219,20 @@ def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
     assert q.uncovered_parts == () and q.uncovered_topic and "spray" not in q.uncovered, q.uncovered
 
 
+def test_a_topic_the_sources_lack_is_not_hidden_by_the_class_or_the_story_before_it(words) -> None:
+    # "ssris" names the medicine, as a drug's name does: the asked topic is still the missing word
+    q = analyse("got blood tests back, i started paxil last spring. do ssris raise cholesterol??", words)
+    assert q.uncovered_topic, q
+    # what the story before the asking clause covers ("anxiety is better") is not what the clause asks
+    q = analyse(
+        "started lexapro 6 weeks ago, anxiety is better but my skin has broken out. is acne a side effect", words
+    )
+    assert q.uncovered_topic, q
+    # ... unless the clause points at the story ("is that gonna undo ...")
+    q = analyse("i drink pretty heavy most weekends. is that gonna undo what my zoloft is doing?", words)
+    assert not q.uncovered_topic, q
+
+
 def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
     vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
     assert vocabulary.expand("i cant even cry at sad films").phrases == ("cant cry",)  # found as the vocabulary has it
