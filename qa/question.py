@@ -42,7 +42,7 @@ QuestionType = Literal[
 GENERIC = frozenset(
     """take takes taking took taken use used using start started starting need needs want wants know knew ask asking
     safe safely okay fine alright normal bad good worse better worried worry worrying scared afraid concerned wondering
-    curious confused anyone someone somebody people person guy guys lady man woman men women husband wife partner
+    curious confused paranoid overreacting silly stupid dumb anyone someone somebody people person guy guys lady man woman men women husband wife partner
     boyfriend girlfriend friend friends brother sister aunt uncle cousin grandpa granny nana nan mate colleague boss kid
     kids baby son sons daughter daughters dad daddy mum mummy mom mommy mother father parent parents grandma grandad
     grandmother grandfather family fiance fiancee gf bf hubby missus else apart till until
@@ -554,6 +554,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     absent_everyday: list[tuple[str, str]] = []  # everyday words the corpus never uses ("dog", "cost")
     present = 0  # specific (not everyday) words of the question the corpus does use
     class_named = 0  # ... of which class words ("SSRIs")
+    after_missing = -1  # where the last word of the question the corpus never uses ends
     present_before = 0  # ... and of the context before it ("dad has had two falls. could the tablets be to blame?")
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = re.sub(r"['’]s$", "", hit.group(0).lower()).replace("'", "").replace("’", "")  # "blogger's" → blogger
@@ -562,6 +563,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             or word in STOPWORDS
             or word in lay_words
             or word in GENERIC
+            or (word.endswith("s") and word[:-1] in GENERIC)  # "my grandads funeral", "mums tablets"
             or word in CHAT_SHORTHAND
             or _PROFESSION.search(word)
         ):
@@ -583,6 +585,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 len(word) >= NAME_IN_CONTEXT
                 and not corpus.known(word)
                 and not is_english(word)
+                and not is_everyday(word)  # "getting married in spain": a place, common in English, not a medicine
                 and not typo_of_everyday(word)
             ):
                 unknown.append(hit.group(0))  # "my wife is on lamotrigine. can she take escitalopram as well"
@@ -601,7 +604,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         if corpus.known(word):
             # a specific word the sources use: the topic is theirs (not a class carried in from another part)
             carried_class = bool(CLASS_WORDS.fullmatch(word)) and hit.start() >= carried_from
-            present += 0 if is_everyday(word) or _adverb(word) or carried_class else 1
+            # "vocal cords": a word the sources use, right after one they never use, is that word's phrase
+            in_missing_phrase = after_missing >= 0 and text[after_missing : hit.start()].isspace()
+            present += 0 if is_everyday(word) or _adverb(word) or carried_class or in_missing_phrase else 1
             # "do ssris raise cholesterol": the class names the medicine, as a drug's name does, not the topic
             class_named += bool(CLASS_WORDS.fullmatch(word)) and not carried_class
             if (
@@ -630,7 +635,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 missing_words.add(word)
                 uncovered.append(_phrase_around(text, hit))
             continue
-        if not is_english(word) and not typo_of_everyday(word):
+        if not is_english(word) and not is_everyday(word) and not typo_of_everyday(word):
             unknown.append(hit.group(0))
         elif _acts_on(word, text[hit.end() :]):  # "ruining my sleep", "messing with it": the sleep is asked about
             judged.discard(stem(word))
@@ -641,6 +646,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             continue
         missing_words.add(word)
         uncovered.append(_phrase_around(text, hit))
+        after_missing = hit.end()
     # "can i give blood on prozac": a topic the sources leave out, in words they use in another sense. The
     # question is about it: declined as a whole, since the rest only says who asks.
     # "my eyes are so dry ... is that a known side effect?": "that" is the story, when the story speaks of nothing

@@ -233,6 +233,15 @@ def test_a_topic_the_sources_lack_is_not_hidden_by_the_class_or_the_story_before
     assert not q.uncovered_topic, q
 
 
+def test_places_family_plurals_and_feelings_are_neither_names_nor_topics(words) -> None:
+    q = analyse("getting married in spain in june, can i have a few drinks at the wedding on celexa?", words)
+    assert q.unknown_names == (), q.unknown_names
+    q = analyse("went to my grandads funeral and couldnt cry at all. im on sertraline. is that the pills?", words)
+    assert q.unknown_names == () and not any("grandad" in u for u in q.uncovered), q.uncovered
+    q = analyse("my mates are taking molly. im on zoloft 50, is that a bad mix or am i being paranoid", words)
+    assert not q.uncovered, q.uncovered
+
+
 def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
     vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
     assert vocabulary.expand("i cant even cry at sad films").phrases == ("cant cry",)  # found as the vocabulary has it
