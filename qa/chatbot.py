@@ -29,6 +29,7 @@ from qa.disputes import dispute_paragraphs, relevant_claims
 from qa.index import LoadedIndex, ensure_index, open_index
 from qa.llm import Generator, LLMGenerator
 from qa.question import (
+    CLASS_WORDS,
     SEARCHED_SECTION_KINDS,
     CorpusWords,
     Question,
@@ -439,10 +440,17 @@ class Chatbot:
             if alone.qtype == "definition" and alone.key_terms and not _POINTS_BACK.search(text):
                 out.append(alone)  # "what is PPHN": a term, whatever drug the rest of the question names
                 continue
-            unknown = _named_last(asked[i - 1], out[-1].unknown_names, lexicon) if i and out else ""
-            if unknown and _POINTS_BACK.search(text) and not lexicon.mentions(text):
-                # "... whats the normal dose of buspar and how many times a day do you take it": "it" is the
-                # medicine the sources lack, named last, not the SSRI named before it
+            # what the part before was declined for: a medicine the sources lack, or, when it names no medicine
+            # they know, what it asks about ("how does spravato work and how often do you go in for it")
+            lacked = ()
+            if i and out:
+                before = out[-1]
+                topic = before.uncovered if before.uncovered_topic and not lexicon.mentions(asked[i - 1]) else ()
+                lacked = before.unknown_names or topic
+            unknown = _named_last(asked[i - 1], lacked, lexicon) if i and lacked else ""
+            if unknown and not lexicon.mentions(text) and not CLASS_WORDS.search(text):
+                # "... whats the normal dose of buspar and how many times a day do you take it", "what is seroquel
+                # and is 25mg a normal dose": the medicine the sources lack, named last, not the SSRI before it
                 out.append(analyse(f"{text} ({unknown})", served.corpus_words))
                 continue
             elsewhere = {p for j, found in enumerate(own) if j != i for p in found if p in _TOPIC_POPULATIONS}

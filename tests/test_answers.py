@@ -633,6 +633,22 @@ def test_a_part_pointing_back_at_a_medicine_the_sources_lack_is_not_answered_abo
         "you take it?"
     )
     assert answer.kind == "no_answer" and "buspar" in answer.text, answer.text
+    # ... and so does a part that names no medicine ("is 25mg a normal dose") after one asking about a medicine
+    # the sources lack, or about a treatment they leave out
+    for question, lacked in (
+        (
+            "psychiatrist added seroquel 25mg at night on top of my sertraline. what actually is seroquel and is 25mg "
+            "a normal dose",
+            "seroquel",
+        ),
+        (
+            "my psychiatrist mentioned spravato since nothing has worked for me. how does spravato work and how "
+            "often do you have to go in to the clinic for it",
+            "spravato",
+        ),
+    ):
+        answer = model_bot.ask(question)
+        assert answer.kind == "no_answer" and lacked in answer.text, answer.text
 
 
 def test_how_long_side_effects_last_is_not_answered_with_a_half_life(model_bot) -> None:
