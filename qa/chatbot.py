@@ -442,7 +442,7 @@ class Chatbot:
                 continue
             # what the part before was declined for: a medicine the sources lack, or, when it names no medicine
             # they know, what it asks about ("how does spravato work and how often do you go in for it")
-            lacked = ()
+            lacked: tuple[str, ...] = ()
             if i and out:
                 before = out[-1]
                 topic = before.uncovered if before.uncovered_topic and not lexicon.mentions(asked[i - 1]) else ()
