@@ -53,6 +53,7 @@ GENERIC = frozenset(
     literally honestly seriously totally completely properly just even
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
+    blame blamed culprit responsible
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
     true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort
     have has had having together help helps helped since
@@ -661,12 +662,16 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     about_articles = bool(_ARTICLE_WORDS.search(text))
     if about_articles and drugs:
         present += 1  # "how long did the med student blogger stay on escitalopram": the article's own story
+    # What the asking clause itself asks about: the story before it ("anxiety is better but my skin has broken
+    # out in acne. is acne a side effect of lexapro") is the setting, when the clause names its own subject.
+    own_subject = asks_itself and not _STORY_POINTED_AT.search(question)
+    asked_subjects = vocabulary.expand(text[offset:]).subjects if own_subject else expansion.subjects
     if (
         not present
-        and not present_before
+        and (not present_before or own_subject)
         and not missing_words
         and absent_everyday
-        and not expansion.subjects
+        and not asked_subjects
         and len(drugs) < 2  # two medicines named: their combination is the topic
     ):
         # Every word that says what the question is about is one the sources never use ("does lexapro
@@ -688,13 +693,6 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         else _uncovered_parts(question, missing_words, {w for w, _ in absent_everyday}, corpus, outside)
     )
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
-    # What the asking clause itself asks about: the story before it ("anxiety is better but my skin has broken
-    # out in acne. is acne a side effect of lexapro") is the setting, when the clause names its own subject.
-    asked_subjects = (
-        vocabulary.expand(text[offset:]).subjects
-        if asks_itself and not _STORY_POINTED_AT.search(question)
-        else expansion.subjects
-    )
     # About something the sources leave out: a topic named by an `outside` phrase, whatever else the question
     # names, or one whose every specific word is missing, when nothing it asks about is covered.
     uncovered_topic = (bool(outside) and not half_covered) or (
@@ -816,7 +814,11 @@ def shouted(word: str) -> bool:
     return len(word) >= 3 and word.isupper() and word.isalpha()
 
 
-_OPENS_ASKING = re.compile(r"^\W*(?:so\s+|and\s+|but\s+)?(?:what|how|why|when|which|who|where)\b", re.I)
+_OPENS_ASKING = re.compile(
+    r"^\W*(?:so\s+|and\s+|but\s+)?(?:what|how|why|when|which|who|where"
+    r"|(?:is|are|does|do|did|can|could|should|would|will)(?=\s+\w))\b",  # "... like crazy?? is sertraline known to"
+    re.I,
+)
 
 
 def _last_question(text: str) -> str:

@@ -228,6 +228,16 @@ def test_a_topic_the_sources_lack_is_not_hidden_by_the_class_or_the_story_before
         "started lexapro 6 weeks ago, anxiety is better but my skin has broken out. is acne a side effect", words
     )
     assert q.uncovered_topic, q
+    # a question after the one with a question mark still asks ("... like crazy?? is sertraline known to ..."),
+    # and its everyday topic the sources never use is the topic, whatever the story before it covers
+    q = analyse(
+        "on zoloft 8 months, the nausea went ages ago but my hair is coming out like crazy?? is sertraline known "
+        "to make your hair fall out",
+        words,
+    )
+    assert q.uncovered_topic, q
+    q = analyse("dad is 77 and has had two falls since starting his ssris. could the tablets be to blame?", words)
+    assert not any("blame" in u for u in q.uncovered), q.uncovered
     # ... unless the clause points at the story ("is that gonna undo ...")
     q = analyse("i drink pretty heavy most weekends. is that gonna undo what my zoloft is doing?", words)
     assert not q.uncovered_topic, q
