@@ -695,6 +695,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     # About something the sources leave out: a topic named by an `outside` phrase, whatever else the question
     # names, or one whose every specific word is missing, when nothing it asks about is covered.
+    # "... i get hiccups for like an hour after every dose. is that a thing": the complaint the question points
+    # at is what it asks about; one the sources never name is not covered, whatever else the story covers.
+    complaint = _COMPLAINT.search(text[:asked_end]) if not own_subject else None
+    if complaint and complaint.group(1).lower() in missing_words:
+        outside.append(complaint.group(1).lower())
     uncovered_topic = (bool(outside) and not half_covered) or (
         bool(missing_words)
         and present <= class_named
@@ -814,6 +819,12 @@ def shouted(word: str) -> bool:
     return len(word) >= 3 and word.isupper() and word.isalpha()
 
 
+_COMPLAINT = re.compile(
+    r"\b(?:i|im|i'm|i’m|ive|i've|i’ve)\s+(?:keep\s+|been\s+|started\s+|now\s+|also\s+|always\s+)?"
+    r"(?:get|getting|got|have|having|had)\s+(?:these\s+|this\s+|a\s+|an\s+|really\s+|bad\s+|awful\s+|constant\s+)*"
+    r"([a-z]+)",
+    re.I,
+)
 _OPENS_ASKING = re.compile(
     r"^\W*(?:so\s+|and\s+|but\s+)?(?:what|how|why|when|which|who|where"
     r"|(?:is|are|does|do|did|can|could|should|would|will)(?=\s+\w))\b",  # "... like crazy?? is sertraline known to"

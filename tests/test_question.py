@@ -238,6 +238,11 @@ def test_a_topic_the_sources_lack_is_not_hidden_by_the_class_or_the_story_before
     assert q.uncovered_topic, q
     q = analyse("dad is 77 and has had two falls since starting his ssris. could the tablets be to blame?", words)
     assert not any("blame" in u for u in q.uncovered), q.uncovered
+    # the complaint a question points at ("is that a thing") is its topic, whatever else the story covers
+    q = analyse("since upping my sertraline to 150 i get hiccups after every dose. is that a thing", words)
+    assert q.uncovered_topic, q
+    q = analyse("since upping my sertraline to 150 i get a dry mouth after every dose. is that a thing", words)
+    assert not q.uncovered_topic, q
     # ... unless the clause points at the story ("is that gonna undo ...")
     q = analyse("i drink pretty heavy most weekends. is that gonna undo what my zoloft is doing?", words)
     assert not q.uncovered_topic, q
