@@ -55,9 +55,10 @@ GENERIC = frozenset(
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
     blame blamed culprit responsible
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
-    true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort
+    true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort proven proof
     have has had having together help helps helped since
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
+    theyve weve youve wouldve couldve shouldve mightve itll thatll youll theyll
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
     mention mentions mentioned suggest suggests suggested count counts counted supposed
     reddit forum forums online internet google website websites tiktok facebook youtube instagram twitter""".split()

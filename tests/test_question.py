@@ -255,6 +255,11 @@ def test_places_family_plurals_and_feelings_are_neither_names_nor_topics(words) 
     assert q.unknown_names == () and not any("grandad" in u for u in q.uncovered), q.uncovered
     q = analyse("my mates are taking molly. im on zoloft 50, is that a bad mix or am i being paranoid", words)
     assert not q.uncovered, q.uncovered
+    # contractions without their apostrophe, and the words that ask whether something is true
+    q = analyse("my nan swears theyve given me the wrong sertraline. is it the same medicine?", words)
+    assert not any("theyve" in u for u in q.uncovered), q.uncovered
+    q = analyse("he says ill need prozac for life because of low serotonin. is that actually proven?", words)
+    assert q.topic != "proven" and not any("proven" in u for u in q.uncovered), q
 
 
 def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
