@@ -178,6 +178,11 @@ class AnswerSettings(BaseModel):
         description="A question with words the corpus never uses is declined unless its best sentence is at least this "
         "similar (tuned on the dev split and its patient probe sets).",
     )
+    partial_relevance: float = Field(
+        0.5,
+        description="A half-covered question is declined whole unless the best sentence for the covered rest is at least "
+        "this similar (tuned on the dev split): 'the rest' is otherwise only loosely related quotes.",
+    )
     max_unknown_share: float = Field(
         0.5,
         description="Abstain when more than this share of the question's key words never occur in the corpus (e.g. 'grapefruit').",

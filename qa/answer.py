@@ -660,6 +660,8 @@ class ExtractiveAnswerer:
         )
         if blocked and not partial:
             return Draft("no_answer", best_similarity=best_similarity, not_covered=named)
+        if partial and best_similarity < self.settings.partial_relevance:
+            return Draft("no_answer", best_similarity=best_similarity, not_covered=partial)
         chosen = self.select(question, candidates, limit)
         score_of = {c.row: c.score for c in chosen}
         rows = self.with_context([c.row for c in chosen], question.drugs)

@@ -497,7 +497,11 @@ class Chatbot:
             for p, d in zip(parts, drafts, strict=True)
             if d.kind != "answer" or d.not_covered
         ]
-        if not answered:
+        # a part left out, and the rest only loosely answered: declined whole, as a half-covered question is
+        loose = bool(missing) and max((d.best_similarity for d in answered), default=0.0) < (
+            self.settings.answer.partial_relevance
+        )
+        if not answered or loose:
             best = max(d.best_similarity for d in drafts)
             return Draft("no_answer", best_similarity=best, not_covered=missing[0]), list(found.values())
         merged = Draft(

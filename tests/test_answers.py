@@ -662,3 +662,20 @@ def test_how_long_side_effects_last_is_not_answered_with_a_half_life(model_bot) 
     # ... while a question on how long it stays is still answered with one
     answer = model_bot.ask("how long does sertraline stay in your system")
     assert "half-life" in answer.text.split("\n\n")[0], answer.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "flying to tokyo for 3 weeks in march, can i bring my sertraline into japan or is there some import permit / "
+        "limit on how many tablets you can carry through customs",
+        "doing my PADI open water course next month in egypt, is it safe to scuba dive on escitalopram? are there "
+        "any diving medical rules about ssris",
+    ],
+)
+def test_a_half_covered_question_whose_rest_is_only_loosely_answered_is_declined(model_bot, question: str) -> None:
+    """'Here is what they say about the rest' followed by sentences barely related to the question is no answer:
+    below the partial-relevance bar the whole question is declined, naming what is not covered."""
+    answer = model_bot.ask(question)
+    assert answer.kind == "no_answer", answer.text
+    assert "don't cover" in answer.text, answer.text
