@@ -793,8 +793,16 @@ def _uncovered_parts(
                 len(tail) < len(key) and asking
             ):  # a medicine named beside it is not a covered part ("can citalopram cause acne")
                 covered = True
-        elif (key or any(corpus.lexicon.generic(w) for w in seg_words)) and (
-            not any(w in missing for w in key) or any(corpus.known(w) and not is_everyday(w) for w in key)
+        elif (
+            (key or any(corpus.lexicon.generic(w) for w in seg_words))
+            and (not any(w in missing for w in key) or any(corpus.known(w) and not is_everyday(w) for w in key))
+            # "is paroxetine safe for my eyes": everyday words alone, none of them a subject or people the
+            # vocabulary knows ("older people" is), say nothing the sources cover
+            and (
+                not key
+                or any(corpus.known(w) and not is_everyday(w) for w in key)
+                or bool((said := corpus.vocabulary.expand(segment)).subjects or said.populations)
+            )
         ):
             # not "can citalopram throw off thyroid results": a word the sources never use, and nothing
             # specific they do use ("say SSRIs are harmless" is about SSRIs)

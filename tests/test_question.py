@@ -211,6 +211,11 @@ def test_a_coordinated_part_the_sources_lack_is_named(words) -> None:
     # a part that names a word the sources never use is not the covered rest of the question
     q = analyse("can citalopram throw off thyroid results or cause thyroid problems?", words)
     assert q.uncovered_parts == () and q.uncovered_topic
+    # ... nor is a part of everyday words alone that names nothing the vocabulary knows ("safe for my eyes")
+    q = analyse("is paroxetine safe for my mouth or could it bring on a glaucoma attack", words)
+    assert q.uncovered_parts == () and q.uncovered_topic, q
+    q = analyse("is paroxetine safe for older people or could it bring on a glaucoma attack", words)
+    assert q.uncovered_parts == ("glaucoma attack",), q
     # what comes before the asking only sets the scene: it is not a covered part, and the question is about
     # what the sources lack ("spray" is not named again beside "nasal spray")
     q = analyse("im a guy on sertraline and we're trying for a baby, does it lower sperm count?", words)
