@@ -445,7 +445,12 @@ class Chatbot:
             lacked: tuple[str, ...] = ()
             if i and out:
                 before = out[-1]
-                topic = before.uncovered if before.uncovered_topic and not lexicon.mentions(asked[i - 1]) else ()
+                points_back = bool(_POINTS_BACK.search(text))
+                topic = (
+                    before.uncovered
+                    if points_back and before.uncovered_topic and not lexicon.mentions(asked[i - 1])
+                    else ()
+                )
                 lacked = before.unknown_names or topic
             unknown = _named_last(asked[i - 1], lacked, lexicon) if i and lacked else ""
             if unknown and not lexicon.mentions(text) and not CLASS_WORDS.search(text):

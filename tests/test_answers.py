@@ -277,6 +277,13 @@ def test_a_follow_up_is_not_answered_with_the_sentence_just_given(model_bot) -> 
             "dubai",
             "dopamine transporter",
         ),
+        # a part with a subject of its own, naming no medicine, is not about what the part before lacked
+        (
+            "is ketamine better than ssris for treatment resistant depression? and what does treatment resistant "
+            "even mean",
+            "ketamine",
+            "at least two",
+        ),
     ],
 )
 def test_each_part_is_answered_or_named_as_not_covered(model_bot, question: str, missing: str, answered: str) -> None:
