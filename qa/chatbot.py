@@ -441,7 +441,8 @@ class Chatbot:
                 out.append(alone)  # "what is PPHN": a term, whatever drug the rest of the question names
                 continue
             # what the part before was declined for: a medicine the sources lack, or, when it names no medicine
-            # they know, what it asks about ("how does spravato work and how often do you go in for it")
+            # they know and this part points back, what it asks about ("how does spravato work and how often do
+            # you go in for it")
             lacked: tuple[str, ...] = ()
             if i and out:
                 before = out[-1]
