@@ -559,8 +559,6 @@ def test_who_gets_it_is_answered_with_the_risk_factors(model_bot) -> None:
 
 
 def test_a_sentence_whose_words_were_all_just_quoted_is_not_quoted_again(model_bot) -> None:
-    from qa.answer import Candidate
-
     index = model_bot._served.index
     answerer = model_bot._served.answerer
     longer = index.first_quoted(
@@ -571,11 +569,8 @@ def test_a_sentence_whose_words_were_all_just_quoted_is_not_quoted_again(model_b
     other = index.first_quoted("Hyponatraemia can occur with any SSRI.")
     assert None not in (longer, shorter, other)
 
-    def cand(row: int) -> Candidate:
-        return Candidate(row, 0, 0, 0.5, 0.5)
-
-    assert not answerer._says_something_new(cand(shorter), [cand(longer)])  # the same fact in fewer words
-    assert answerer._says_something_new(cand(other), [cand(longer)])
+    assert not answerer._says_something_new(shorter, [longer])  # the same fact in fewer words
+    assert answerer._says_something_new(other, [longer])
     # the same study cited ("(Serretti and Chiesa, 2009)") is not the same figures said again
     escitalopram = index.first_quoted(
         "Escitalopram causes sexual dysfunction less often than many SSRIs, but more often than placebo (Serretti and Chiesa, 2009)."
@@ -585,7 +580,7 @@ def test_a_sentence_whose_words_were_all_just_quoted_is_not_quoted_again(model_b
         "(Serretti and Chiesa, 2009)."
     )
     assert None not in (escitalopram, nefazodone)
-    assert answerer._says_something_new(cand(nefazodone), [cand(escitalopram)])
+    assert answerer._says_something_new(nefazodone, [escitalopram])
 
 
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
