@@ -743,6 +743,12 @@ def _outermost(phrases: list[str]) -> tuple[str, ...]:
     return tuple(p for p in unique if not any(q != p and re.search(rf"\b{re.escape(p)}\b", q) for q in unique))
 
 
+def _names_subject(text: str, vocabulary: Vocabulary) -> bool:
+    """Whether the vocabulary finds a subject or people in `text` ("older people", "feel sick")."""
+    said = vocabulary.expand(text)
+    return bool(said.subjects or said.populations)
+
+
 def _uncovered_parts(
     question: str, missing: set[str], absent: set[str], corpus: CorpusWords, outside: list[str] | None = None
 ) -> tuple[str, ...]:
@@ -773,6 +779,7 @@ def _uncovered_parts(
             for w in seg_words
             if w not in STOPWORDS and w not in GENERIC and len(w) >= MIN_WORD and not corpus.lexicon.generic(w)
         ]
+        specific = any(corpus.known(w) and not is_everyday(w) for w in key)  # a word the sources use, not everyday
         # Before a conjunction only the words next to it are coordinated ("raise my cholesterol and ...").
         tail = key
         if i < len(segments) - 1:
@@ -795,14 +802,10 @@ def _uncovered_parts(
                 covered = True
         elif (
             (key or any(corpus.lexicon.generic(w) for w in seg_words))
-            and (not any(w in missing for w in key) or any(corpus.known(w) and not is_everyday(w) for w in key))
+            and (not any(w in missing for w in key) or specific)
             # "is paroxetine safe for my eyes": everyday words alone, none of them a subject or people the
             # vocabulary knows ("older people" is), say nothing the sources cover
-            and (
-                not key
-                or any(corpus.known(w) and not is_everyday(w) for w in key)
-                or bool((said := corpus.vocabulary.expand(segment)).subjects or said.populations)
-            )
+            and (not key or specific or _names_subject(segment, corpus.vocabulary))
         ):
             # not "can citalopram throw off thyroid results": a word the sources never use, and nothing
             # specific they do use ("say SSRIs are harmless" is about SSRIs)
@@ -810,9 +813,9 @@ def _uncovered_parts(
     return tuple(out) if covered else ()
 
 
-_ASKING_WORD = re.compile(
-    r"\b(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any)\b", re.I
-)
+_QUESTION_WORDS = r"what|how|why|when|which|who|where"
+_AUXILIARIES = r"is|are|does|do|did|can|could|should|would|will"
+_ASKING_WORD = re.compile(rf"\b(?:{_QUESTION_WORDS}|{_AUXILIARIES}|whats|was|any)\b", re.I)
 _MEDICINE_NOUNS = frozenset("pill pills tablet tablets medicine medicines medication medications meds drops".split())
 
 
@@ -834,10 +837,8 @@ _COMPLAINT = re.compile(
     r"([a-z]+)",
     re.I,
 )
-_OPENS_ASKING = re.compile(
-    r"^\W*(?:so\s+|and\s+|but\s+)?(?:what|how|why|when|which|who|where"
-    r"|(?:is|are|does|do|did|can|could|should|would|will)(?=\s+\w))\b",  # "... like crazy?? is sertraline known to"
-    re.I,
+_OPENS_ASKING = re.compile(  # "... like crazy?? is sertraline known to": a later clause opening to ask
+    rf"^\W*(?:so\s+|and\s+|but\s+)?(?:{_QUESTION_WORDS}|(?:{_AUXILIARIES})(?=\s+\w))\b", re.I
 )
 
 
