@@ -23,6 +23,7 @@ _ANAPHOR = re.compile(
     re.I,
 )
 _THING = re.compile(r"\b(it|its|it's|it’s|this one|that one|the drug|the medication|the medicine|the same)\b", re.I)
+_THEY = re.compile(r"\b(they|they're|theyre|they’re|them)\b", re.I)  # the things the part before named
 _PERSON = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _FOLLOW_UP_START = re.compile(
     r"^\s*(?:(?:ok|okay|right|hmm|cool|thanks|great|alright)\b[,.!]?\s+)?(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b",
@@ -439,14 +440,18 @@ def part_question(
     how common is it"); a condition the `whole` question names comes along too, and what a rewritten
     follow-up `carried` for a part that points back at it."""
     extra: list[str] = [carried] if carried else []
+    subject = " ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP)
+    named_class = _CLASS_WORD.search(earlier)
     if earlier and _THING.search(part) and not lexicon.mentions(earlier):  # with a drug named, "it" is the drug
-        named_class = _CLASS_WORD.search(earlier)
-        if named_class:  # "does staying on my SSRI ... and will being on it affect an epidural": "it" is the SSRI
-            extra.append(named_class.group(0))
-        else:
-            extra.append(" ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP))
+        # "does staying on my SSRI ... and will being on it affect an epidural": "it" is the SSRI
+        extra.append(named_class.group(0) if named_class else subject)
+    elif earlier and _THEY.search(part) and not lexicon.mentions(earlier):
+        extra.append(subject)  # "what are the usual side effects of an ssri, and should i carry on if they're bad"
     if not lexicon.mentions(part) and not _CLASS_WORD.search(part):
         extra.extend(drugs)
+        named_in_whole = _CLASS_WORD.search(whole)
+        if not drugs and named_in_whole:  # "who is the boxed warning on antidepressants about, and does my
+            extra.append(named_in_whole.group(0))  # husband need watching when he starts": antidepressants
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
     if (
         whole

@@ -52,6 +52,7 @@ GENERIC = frozenset(
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
     literally honestly seriously totally completely properly just even
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
+    esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
     blame blamed culprit responsible
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
@@ -125,8 +126,9 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"\b(?:what (?:can|could|would|might) help|what helps|anything (?:that |to |which )?(?:helps?|works)"
             r"|how (?:can|do|should) (?:i|we|you|he|she|they) (?:stop|fix|help|deal|cope|manage|get rid|reduce|avoid)"
-            r"|what (?:can|could|should) (?:i|we|you|he|she|they) do|how to (?:stop|fix|deal|cope|manage|reduce|avoid)"
-            r"|what can be done|can anything be done|is there anything to be done"
+            r"|what (?:can|could|should) (?:i|we|you|he|she|they) (?:actually |really |even )?do"
+            r"|how to (?:stop|fix|deal|cope|manage|reduce|avoid)"
+            r"|what (?:can|could) (?:actually |really |even )?be done|can anything be done|is there anything to be done"
             r"|(?:anything|something) (?:[\w']+ ){0,5}to (?:help|treat|fix|ease)"
             r"|any tips|tips for|is there anything (?:(?:i|we|you|he|she|they) (?:can|could|should) )?(?:that |to |which )?(?:actually |really |else )?(?:do|helps?|try|take|works?))\b",
             re.I,
@@ -545,6 +547,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         for t in re.finditer(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>|<[^<>]{0,200}>", text, re.I | re.S)
     ]
     judged: set[str] = set()
+    # "doc gave me xanax for the panic attacks ... is it ok to take both at once": the asking clause pairs one
+    # medicine the sources know with another from the story, so a short name there is a medicine too.
+    pair_asked = asks_itself and len(drugs) == 1 and bool(_PAIR.search(question))
     # "ramelteon (rozerem)": a name in brackets after a medicine the sources know is another name for it
     aliases = [
         (m.start(2), m.end(2))
@@ -584,7 +589,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         if hit.start() < offset:
             present_before += corpus.known(word) and not is_everyday(word)
             if (
-                len(word) >= NAME_IN_CONTEXT
+                len(word) >= (MIN_WORD if pair_asked else NAME_IN_CONTEXT)
                 and not corpus.known(word)
                 and not is_english(word)
                 and not is_everyday(word)  # "getting married in spain": a place, common in English, not a medicine
@@ -859,6 +864,7 @@ _POINTS_AT = re.compile(  # a word pointing at something named before ("what did
 )
 # "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
 _STORY_POINTED_AT = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)", re.I)
+_PAIR = re.compile(r"\b(?:both|together|the two|the pair|mix(?:ing)? (?:them|the two)|combine them)\b", re.I)
 _JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what did it feel like": a second question
 
 

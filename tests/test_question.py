@@ -74,6 +74,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("is there anything that's actually been tested to help with that?", "remedy"),
         ("what can help my boyfriend with erection problems on sertraline", "remedy"),
         ("my dad keeps forgetting his citalopram, any tips", "remedy"),
+        ("put on weight on seroxat :( what can actually be done about it", "remedy"),
         # "missing a dose" or "a dose or two" asks about the missed dose, not how much to take
         ("can you get them just from missing a dose or two", "other"),
         # "which one is least likely" with one medicine or none picks among many: a ranking, not a comparison
@@ -265,6 +266,20 @@ def test_places_family_plurals_and_feelings_are_neither_names_nor_topics(words) 
     assert not any("theyve" in u for u in q.uncovered), q.uncovered
     q = analyse("he says ill need prozac for life because of low serotonin. is that actually proven?", words)
     assert q.topic != "proven" and not any("proven" in u for u in q.uncovered), q
+    # chat shorthand ("esp") and body-weight units are not topics
+    q = analyse("sweating buckets on zoloft esp at night, anything i can do?", words)
+    assert not q.uncovered, q.uncovered
+    for text in ("put on nearly a stone since starting seroxat", "lost 5 kilos on prozac is that normal"):
+        q = analyse(text, words)
+        assert not q.uncovered and "weight" in q.search_text, q
+    assert "stones" in analyse("does sertraline cause kidney stones", words).uncovered  # not a weight here
+
+
+def test_a_short_name_in_the_story_is_a_medicine_when_the_question_pairs_it_with_one_we_know(words) -> None:
+    text = "doc gave me xanax for the panic attacks until the zoloft kicks in. is it ok to take both at once"
+    assert analyse(text, words).unknown_names == ("xanax",)
+    # not paired: a short unknown word before the question is a service or shorthand
+    assert analyse("the camhs team put my son on prozac. is it ok for him", words).unknown_names == ()
 
 
 def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
@@ -436,6 +451,22 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
         "how many people responded in the trial", ("sertraline",), frozenset(), lexicon, vocabulary, whole=whole
     )
     assert "pmdd" in out and "sertraline" in out
+    # "they" after a part naming no drug: the things that part asks about
+    out = part_question(
+        "should i carry on if they're bothering me",
+        (),
+        frozenset(),
+        lexicon,
+        vocabulary,
+        "what are the usual side effects when you start an ssri",
+    )
+    assert "side effects" in out
+    # a part naming no medicine, in a question that names only a class: about that class
+    whole = "who was the black box warning on antidepressants about, and does my husband need watching when he starts"
+    out = part_question(
+        "does my husband need watching when he starts", (), frozenset(), lexicon, vocabulary, whole=whole
+    )
+    assert "antidepressants" in out
 
 
 def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
