@@ -409,13 +409,15 @@ class ExtractiveAnswerer:
             return []
         best = candidates[0].score
         chosen: list[Candidate] = []
+        quoted: list[int] = []  # the chosen sentences with the ones they bring in as context
         limit = limit or self.settings.max_sentences
         for cand in candidates:
             if len(chosen) == limit or cand.score < best - self.settings.sentence_margin:
                 break
-            if not self._says_something_new(cand.row, [c.row for c in chosen]):
+            if not self._says_something_new(cand.row, quoted):
                 continue
             chosen.append(cand)
+            quoted = self.with_context([c.row for c in chosen], question.drugs)
         # A comparison or a multi-part question needs each side: add the best sentence on a side still missing.
         # So does a class-level answer to a question about one drug, when the same note speaks of that drug.
         close = frozenset(c.row for c in candidates if c.score >= best - self.settings.sentence_margin)
@@ -511,10 +513,15 @@ class ExtractiveAnswerer:
         vec = self.index.sentence_vectors[row]
         terms = self.sentence_terms(row)
         numbers = _figures(self.index.sentence_text(row))
+        alike_numbers: set[str] = set()  # the figures of the quoted sentences alike to this one
         for other in quoted:
             their_numbers = _figures(self.index.sentence_text(other))
-            if float(self.index.sentence_vectors[other] @ vec) >= DUPLICATE_SENTENCE and not numbers - their_numbers:
-                return False  # alike, and no figure of its own ("... 6.3 times higher with an NSAID" is new)
+            if float(self.index.sentence_vectors[other] @ vec) >= DUPLICATE_SENTENCE:
+                alike_numbers |= their_numbers
+                # alike, and no figure of its own ("... 6.3 times higher with an NSAID" is new), even when two
+                # quoted sentences share its figures between them ("about 25 nM" in one, "85 times" in the next)
+                if not numbers - alike_numbers:
+                    return False
             if len(terms) >= CONTAINED_MIN_TERMS and len(terms & self.sentence_terms(other)) >= CONTAINED * len(terms):
                 return False  # "... usually appears within the first month" after "... and usually appears within ..."
             shared_numbers = numbers & their_numbers

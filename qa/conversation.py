@@ -24,6 +24,12 @@ _ANAPHOR = re.compile(
 )
 _THING = re.compile(r"\b(it|its|it's|it’s|this one|that one|the drug|the medication|the medicine|the same)\b", re.I)
 _THEY = re.compile(r"\b(they|they're|theyre|they’re|them)\b", re.I)  # the things the part before named
+# "does it even matter", "is that bad": what the part before told, judged, whatever medicine it named
+_JUDGES_IT = re.compile(
+    r"\W*(?:(?:and|but|so|also)\s+)?(?:does|do|will|would|is|was|could)\s+(?:it|that|this)\s+(?:(?:even|really|actually)\s+)?"
+    r"(?:matter|a bad thing|bad|a problem|a big deal|serious|an issue|harmful)\W*$",
+    re.I,
+)
 _PERSON = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
 _FOLLOW_UP_START = re.compile(
     r"^\s*(?:(?:ok|okay|right|hmm|cool|thanks|great|alright)\b[,.!]?\s+)?(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b",
@@ -447,11 +453,19 @@ def part_question(
         extra.append(named_class.group(0) if named_class else subject)
     elif earlier and _THEY.search(part) and not lexicon.mentions(earlier):
         extra.append(subject)  # "what are the usual side effects of an ssri, and should i carry on if they're bad"
+    elif earlier and _JUDGES_IT.match(part):
+        extra.append(subject)  # "i keep forgetting my sertraline, any tips? does it even matter": the forgetting
     if not lexicon.mentions(part) and not _CLASS_WORD.search(part):
         extra.extend(drugs)
         named_in_whole = _CLASS_WORD.search(whole)
-        if not drugs and named_in_whole:  # "who is the boxed warning on antidepressants about, and does my
-            extra.append(named_in_whole.group(0))  # husband need watching when he starts": antidepressants
+        own_subject = any(
+            w not in _STOP and w not in GENERIC and not is_everyday(w)
+            for w in re.findall(r"[a-z][a-z'-]+", part.lower())
+        )
+        if not drugs and named_in_whole and not own_subject:
+            # "who is the boxed warning on antidepressants about, and does my husband need watching when he
+            # starts": antidepressants; "... and what does treatment resistant even mean" has its own subject
+            extra.append(named_in_whole.group(0))
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
     if (
         whole

@@ -52,7 +52,7 @@ GENERIC = frozenset(
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
     literally honestly seriously totally completely properly just even
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
-    esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt
+    esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt tips tip
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
     blame blamed culprit responsible
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating

@@ -583,6 +583,25 @@ def test_a_sentence_whose_words_were_all_just_quoted_is_not_quoted_again(model_b
     assert answerer._says_something_new(nefazodone, [escitalopram])
 
 
+def test_a_fact_is_not_said_again_when_two_quoted_sentences_give_its_figures_between_them(model_bot) -> None:
+    """The sertraline note's "about 25 nM" and, next to it, "85 times more weakly" say what the mechanism
+    note says in one sentence: once quoted with its neighbour, the one sentence is a repeat."""
+    index = model_bot._served.index
+    answerer = model_bot._served.answerer
+    first, second, both = (
+        next(r for r in range(len(index.sentence_rows)) if index.sentence_text(r).startswith(opening))
+        for opening in (
+            "Sertraline has the highest affinity for the dopamine transporter",
+            "Even so, sertraline binds the dopamine transporter about 85 times",
+            "Sertraline binds the dopamine transporter more than any other antidepressant",
+        )
+    )
+    assert answerer._says_something_new(both, [first]) and answerer._says_something_new(both, [second])
+    assert not answerer._says_something_new(both, [first, second])
+    answer = model_bot.ask("i keep forgetting my sertraline like 2 or 3 times a week, any tips?? does it even matter")
+    assert answer.text.count("dopamine transporter") <= 2, answer.text  # one passage, not the same fact twice
+
+
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
     """The correction of the article's vortioxetine claim ends on the sentence that answers the question;
     it is said once, in the answer, and the note keeps its own sentences and its citation."""

@@ -269,6 +269,7 @@ def test_places_family_plurals_and_feelings_are_neither_names_nor_topics(words) 
     # chat shorthand ("esp") and body-weight units are not topics
     q = analyse("sweating buckets on zoloft esp at night, anything i can do?", words)
     assert not q.uncovered, q.uncovered
+    assert not analyse("im useless at remembering my escitalopram. any tips", words).uncovered
     for text in ("put on nearly a stone since starting seroxat", "lost 5 kilos on prozac is that normal"):
         q = analyse(text, words)
         assert not q.uncovered and "weight" in q.search_text, q
@@ -467,6 +468,12 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
         "does my husband need watching when he starts", (), frozenset(), lexicon, vocabulary, whole=whole
     )
     assert "antidepressants" in out
+    # "does it even matter" judges what the part before told, not the medicine it named
+    earlier = "i keep forgetting my sertraline like 2 or 3 times a week, any tips"
+    out = part_question("does it even matter", ("sertraline",), frozenset(), lexicon, vocabulary, earlier)
+    assert "forgetting" in out and "sertraline" in out
+    out = part_question("does it raise blood pressure", ("sertraline",), frozenset(), lexicon, vocabulary, earlier)
+    assert "forgetting" not in out
 
 
 def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
