@@ -27,7 +27,7 @@ _THEY = re.compile(r"\b(they|they're|theyre|they’re|them)\b", re.I)  # the thi
 # "does it even matter", "is that bad": what the part before told, judged, whatever medicine it named
 _JUDGES_IT = re.compile(
     r"\W*(?:(?:and|but|so|also)\s+)?(?:does|do|will|would|is|was|could)\s+(?:it|that|this)\s+(?:(?:even|really|actually)\s+)?"
-    r"(?:matter|a bad thing|bad|a problem|a big deal|serious|an issue|harmful)\W*$",
+    r"(?:matter|a bad thing|bad|a problem|a big deal|serious|an issue|harmful|normal|common|usual|expected|ok|okay)\W*$",
     re.I,
 )
 _PERSON = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)

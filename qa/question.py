@@ -139,7 +139,10 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         "duration",
         re.compile(
             r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast"
-            r"|(?:does|do|will|would) (?:it|they|this|that|these|the \w+) (?:ever )?(?:go away|wear off|settle|ease|pass|get better))\b",
+            r"|(?:does|do|will|would) (?:it|they|this|that|these|the \w+) (?:ever )?(?:go away|wear off|settle|ease|pass|get better)"
+            # "been on it 10 days and feel the same, is it even working": whether it has had time to work
+            r"|(?:is|are) (?:it|they|this|these|the \w+) (?:even |actually |really )?(?:working|doing anything)(?: yet)?"
+            r"|should (?:i|he|she|they|we) (?:be )?(?:feel|feeling|notice|noticing) (?:\w+ ){0,3}by now)\b",
             re.I,
         ),
     ),
@@ -189,8 +192,9 @@ _IN_NUMBERS = re.compile(r"\b(?:in|as|the|any) (?:numbers|stats|statistics|figur
 # Questions a note answers in a section of their own ("What helps with sweating?"): retrieval seeks that section out
 # when no passage it found is one, and a sentence that is neither from it nor of the kind wanted does not answer.
 SECTION_KINDS: frozenset[QuestionType] = frozenset({"remedy", "risk"})
-# ... and the kinds whose section retrieval seeks out though its answer takes sentences from anywhere ("how common").
-SEARCHED_SECTION_KINDS: frozenset[QuestionType] = SECTION_KINDS | {"frequency"}
+# ... and the kinds whose section retrieval seeks out though its answer takes sentences from anywhere ("how common",
+# "how long").
+SEARCHED_SECTION_KINDS: frozenset[QuestionType] = SECTION_KINDS | {"frequency", "duration"}
 # Taking two things at once: with an unknown name on one side, the whole question is about that name.
 COMBINED = re.compile(
     r"\b(?:together|with|combin\w*|mix\w*|alongside|on top of|at the same time|interact\w*|add(?:ing|ed)?\b.{1,30}\bto)\b",

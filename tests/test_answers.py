@@ -602,6 +602,17 @@ def test_a_fact_is_not_said_again_when_two_quoted_sentences_give_its_figures_bet
     assert answer.text.count("dopamine transporter") <= 2, answer.text  # one passage, not the same fact twice
 
 
+def test_a_how_long_part_finds_the_section_that_asks_how_long(model_bot) -> None:
+    """'when should i notice anything', ten days into citalopram: the time-to-effect section, sought out by its
+    heading ("When will I notice the first changes?"), though the drug's own note ranks above it."""
+    answer = model_bot.ask(
+        "started citalopram 10 days ago and feel nothing yet, when should i notice anything? also i forgot this "
+        "mornings one, do i just take 2 tomorrow"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "one to two weeks" in answer.text and "never take two doses" in answer.text, answer.text
+
+
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
     """The correction of the article's vortioxetine claim ends on the sentence that answers the question;
     it is said once, in the answer, and the note keeps its own sentences and its citation."""

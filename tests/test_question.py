@@ -75,6 +75,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("what can help my boyfriend with erection problems on sertraline", "remedy"),
         ("my dad keeps forgetting his citalopram, any tips", "remedy"),
         ("put on weight on seroxat :( what can actually be done about it", "remedy"),
+        # whether it works yet, some days in: how long it takes to work
+        ("been on lexapro for 10 days and feel exactly the same. is it even working", "duration"),
+        ("3 weeks on prozac, should i feel better by now", "duration"),
         # "missing a dose" or "a dose or two" asks about the missed dose, not how much to take
         ("can you get them just from missing a dose or two", "other"),
         # "which one is least likely" with one medicine or none picks among many: a ranking, not a comparison
@@ -474,6 +477,9 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     assert "forgetting" in out and "sertraline" in out
     out = part_question("does it raise blood pressure", ("sertraline",), frozenset(), lexicon, vocabulary, earlier)
     assert "forgetting" not in out
+    earlier = "been on lexapro 10mg for 10 days and feel exactly the same. is it even working"
+    out = part_question("is that normal", ("escitalopram",), frozenset(), lexicon, vocabulary, earlier)
+    assert "same" in out and "escitalopram" in out
 
 
 def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
