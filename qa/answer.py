@@ -281,7 +281,7 @@ class ExtractiveAnswerer:
         # On the articles, a sentence is as close to the question as the closest question it answers.
         asked = self._asked(vectors.asked) if vectors.asked is not None else {}
         averaged = not question.drugs_carried and _asks_beyond_names(question)
-        asks_half_life = bool(_HALF_LIFE.search(question.search_text))
+        half_life_asked = asks_half_life(question)
         out: list[Candidate] = []
         for rank, passage in enumerate(passages):
             ci = index.chunk_row.get(passage.chunk_id)
@@ -320,7 +320,7 @@ class ExtractiveAnswerer:
                 overlap = len(wanted_terms & terms) / len(wanted_terms) if wanted_terms else 0.0
                 score = base + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
                 of_kind = kind_pattern is not None and (asked_section or bool(kind_pattern.search(text)))
-                if question.qtype == "duration" and not asks_half_life and _HALF_LIFE.search(text):
+                if question.qtype == "duration" and not half_life_asked and _HALF_LIFE.search(text):
                     # "how long do the side effects last": not how long the medicine stays in the body
                     of_kind = False
                     score -= OTHER_DURATION_PENALTY
@@ -697,6 +697,11 @@ class ExtractiveAnswerer:
             draft.used_spans.extend((chunk.chunk_id, s, e) for s, e in spans)
             draft.paragraphs.append(attribute(chunk.source_kind, chunk.source_id, sentences, n, author_of))
         return draft
+
+
+def asks_half_life(question: Question) -> bool:
+    """'how long does it stay in your system' (the vocabulary's 'half-life'), not how long something takes."""
+    return bool(_HALF_LIFE.search(question.search_text))
 
 
 def _figures(text: str) -> set[str]:

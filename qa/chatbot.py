@@ -22,7 +22,7 @@ from ingest.settings import Settings
 from ingest.store import IndexUnavailable, VectorStore, current_name
 from ingest.text import sentences
 from qa import messages
-from qa.answer import Draft, ExtractiveAnswerer
+from qa.answer import Draft, ExtractiveAnswerer, asks_half_life
 from qa.citations import CitationBook
 from qa.conversation import clean_history, clean_text, part_question, rewrite
 from qa.disputes import dispute_paragraphs, relevant_claims
@@ -319,7 +319,7 @@ class Chatbot:
             if question.qtype == "comparison"
             else (),
             asked=vectors.asked,
-            kind=question.qtype if question.qtype in SEARCHED_SECTION_KINDS else "",
+            kind=question.qtype if question.qtype in SEARCHED_SECTION_KINDS and not asks_half_life(question) else "",
             timings=timings,
         )
 

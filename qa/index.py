@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,8 @@ from ingest.text import content_terms
 from ingest.types import Chunk
 from ingest.vocabulary import Entry, Vocabulary
 from qa.question import question_type
+
+_STAYS = re.compile(r"\bstays? in the body\b", re.I)
 
 QUOTED_MIN = 20  # shorter sentences ("Yes.") are found in any text
 
@@ -83,7 +86,9 @@ class LoadedIndex:
         """The kind of question a chunk's section heading asks ("What helps with sweating?" → remedy) (cached)."""
         cached = self._section_kinds.get(row)
         if cached is None:
-            cached = self._section_kinds[row] = question_type(self.chunks[row].section)
+            section = self.chunks[row].section
+            # "How long does sertraline stay in the body?" asks about the half-life, not how long anything takes
+            cached = self._section_kinds[row] = "half-life" if _STAYS.search(section) else question_type(section)
         return cached
 
     def claim_drugs(self, claim: PlacedClaim) -> frozenset[str]:

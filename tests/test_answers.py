@@ -611,6 +611,9 @@ def test_a_how_long_part_finds_the_section_that_asks_how_long(model_bot) -> None
     )
     assert answer.kind == "answer", answer.text
     assert "one to two weeks" in answer.text and "never take two doses" in answer.text, answer.text
+    # a section on how long the drug stays in the body is not one on how long it takes to work
+    answer = model_bot.ask("been on zoloft for 10 days and feel the same. is it working")
+    assert "one to two weeks" in answer.text, answer.text
 
 
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
