@@ -31,6 +31,7 @@ CLASS_MATCH_BONUS = 0.05  # a question on two drugs: the sentence names one and 
 PAIR_BONUS = 0.05  # a question on two drugs: the sentence speaks of both, by name or class ("SSRIs and linezolid")
 RANK_PENALTY = 0.01
 KIND_WANTED_BONUS = 0.05  # a sentence of the kind the question type wants (a duration for "how long")
+USES_BONUS = 0.1  # ... and more for "what is it approved for", whose answer is that list itself
 FIGURE_BONUS = 0.05  # ... and more when it gives the rate itself ("46%", "1 in 216"), not only the word ("common")
 POPULATION_BONUS = 0.06
 AGE_BONUS = 0.1  # "my son is 22": the sentence whose ages take his in ("young adults aged 18 to 24")
@@ -57,7 +58,8 @@ REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last an
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
 
 _ANAPHOR = re.compile(
-    r"^\W*(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
+    # "In the US it is approved for ...": a short setting first does not name what "it" is
+    r"^\W*(?:in (?:the )?(?:US|UK|EU|Europe|England|Britain),? (?=(?:it|they|this)\b))?(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
     r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|in other words|even so)\b",
     re.I,
 )
@@ -123,12 +125,21 @@ _WANTS = {
         r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|largest|biggest|smallest|more|less)\b",
         re.I,
     ),
+    # the list of what it is approved for: "approved for depression, generalised anxiety disorder, diabetic ..."
+    "uses": re.compile(
+        r"\b(?:approved|licensed|indicated|used|prescribed)\b(?: [\w()]+){0,3} (?:for|to treat) (?:[\w'-]+ ){0,4}[\w'-]+,"
+        r" (?:[\w'-]+ ){0,4}[\w'-]+,",
+        re.I,
+    ),
     "definition": re.compile(
         r"\b(?:is|are|means|refers to|describes|stands for)\b\s+(?:a|an|the|when|that)\b"
         r"|\b(?:often |also |sometimes |usually )?(?:called|known as|defined as)\b",
         re.I,
     ),
 }
+_USES_FRAME = frozenset(
+    content_terms("what conditions illnesses problems disorders is it approved licensed used prescribed given")
+)
 # What a question of quantity wants most: the figure, not the word for it.
 _FIGURES = {
     "frequency": re.compile(r"\d\s*%|\b\d[\d,.]* (?:in|of|out of) \d|\bper \d|\bone in\b", re.I),
@@ -266,6 +277,8 @@ class ExtractiveAnswerer:
         wanted_terms = content_terms(question.search_text)
         if len(query_drugs) == 1:  # two drugs: a sentence naming both is the one that compares or combines them
             wanted_terms -= {t for d in query_drugs for t in content_terms(d)}
+        if question.qtype == "uses":  # "what conditions is it approved for": the frame, which the kind wanted finds
+            wanted_terms -= _USES_FRAME
         # Two medicines together: a sentence on either one's class ("SSRIs with anticoagulants") speaks of it,
         # and one that speaks of both answers best.
         class_of = self._class_patterns(question) if len(query_drugs) >= 2 else {}
@@ -332,6 +345,8 @@ class ExtractiveAnswerer:
                     score += KIND_WANTED_BONUS
                     if figure is not None and figure.search(text):
                         score += FIGURE_BONUS
+                    if question.qtype == "uses":
+                        score += USES_BONUS  # the list of what it is approved for is the answer itself
                     if question.qtype == "ranking" and self.sentence_drugs(row) and not query_drugs:
                         score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
                 if populations and any(p.search(text) for p in populations):

@@ -34,6 +34,7 @@ QuestionType = Literal[
     "truth",
     "definition",
     "comparison",
+    "uses",
     "other",
 ]
 
@@ -112,6 +113,14 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         ),
     ),
     ("ranking", _RANKS),
+    (  # what a medicine is for: the sentence listing what it is approved or used for
+        "uses",
+        re.compile(
+            r"\bwhat (?:conditions?|illness(?:es)?|problems?|disorders?|else|other \w+)\b[^?]*\b(?:approved|licensed|used|prescribed|given|for)\b"
+            r"|\b(?:what|which)\b[^?]*\b(?:approved|licensed|indicated|used|prescribed) for\W*$",
+            re.I,
+        ),
+    ),
     (  # what it is like, or what to look out for: a list of symptoms or signs answers
         "signs",
         re.compile(

@@ -616,6 +616,20 @@ def test_a_how_long_part_finds_the_section_that_asks_how_long(model_bot) -> None
     assert "one to two weeks" in answer.text, answer.text
 
 
+def test_what_a_medicine_is_approved_for_is_answered_with_the_list_of_its_uses(model_bot) -> None:
+    """'what conditions is cymbalta approved for' wants the sentence listing them, not "Because duloxetine is
+    approved for several painful conditions ..." or one that merely shares the word "use"."""
+    for question in ("what conditions is cymbalta approved for", "what is cymbalta used for"):
+        answer = model_bot.ask(question)
+        assert "diabetic nerve pain, fibromyalgia" in answer.text, answer.text
+        assert "heavy alcohol use" not in answer.text, answer.text
+    # "In the US it is approved for ...": what "it" is comes along
+    answer = model_bot.ask("what else is zoloft approved for apart from depression, and does it work as well as cbt")
+    body = answer.text.split("**Sources**")[0]
+    assert "post-traumatic stress disorder" in body, body
+    assert body.index("Sertraline") < body.index("In the US it is approved"), body
+
+
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
     """The correction of the article's vortioxetine claim ends on the sentence that answers the question;
     it is said once, in the answer, and the note keeps its own sentences and its citation."""

@@ -78,6 +78,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         # whether it works yet, some days in: how long it takes to work
         ("been on lexapro for 10 days and feel exactly the same. is it even working", "duration"),
         ("3 weeks on prozac, should i feel better by now", "duration"),
+        # what a medicine is for
+        ("what conditions is cymbalta approved for", "uses"),
+        ("what is zoloft used for", "uses"),
         # "missing a dose" or "a dose or two" asks about the missed dose, not how much to take
         ("can you get them just from missing a dose or two", "other"),
         # "which one is least likely" with one medicine or none picks among many: a ranking, not a comparison
@@ -88,7 +91,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("which is safer, prozac or zoloft", "comparison"),
         ("emotional blunting on escitalopram, is that common or is it just me", "frequency"),
         ("does everyone get this on sertraline", "frequency"),
-        ("never heard of fluvoxamine. what's that normally prescribed for?", "other"),  # what it is for, not what it is
+        ("never heard of fluvoxamine. what's that normally prescribed for?", "uses"),  # what it is for, not what it is
         # a figure is asked for, though the asking clause reads as "is it true"
         ("does staying on it actually make much difference? like in numbers", "frequency"),
         ("what are the stats on sexual side effects", "frequency"),
