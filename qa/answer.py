@@ -254,6 +254,9 @@ class ExtractiveAnswerer:
         local = chunk.text[: start - chunk.start]
         return local[local.rfind("\n") + 1 :]
 
+    def _source_kind(self, row: int) -> str:
+        return self.index.chunks[int(self.index.sentence_rows[row][0])].source_kind
+
     def sentence_terms(self, row: int) -> frozenset[str]:
         cached = self._terms_cache.get(row)
         if cached is None:
@@ -529,7 +532,10 @@ class ExtractiveAnswerer:
         terms = self.sentence_terms(row)
         numbers = _figures(self.index.sentence_text(row))
         alike_numbers: set[str] = set()  # the figures of the quoted sentences alike to this one
+        from_reference = self._source_kind(row) == "reference"
         for other in quoted:
+            if from_reference and self._source_kind(other) != "reference":
+                continue  # an author's claim, however alike ("... wrongly classified as an SNRI"), is not the fact
             their_numbers = _figures(self.index.sentence_text(other))
             if float(self.index.sentence_vectors[other] @ vec) >= DUPLICATE_SENTENCE:
                 alike_numbers |= their_numbers

@@ -53,7 +53,7 @@ GENERIC = frozenset(
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
     literally honestly seriously totally completely properly just even
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
-    esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt tips tip
+    esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt tips tip appointment appointments appt
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
     blame blamed culprit responsible
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
@@ -72,7 +72,7 @@ CHAT_SHORTHAND = frozenset(
     "usa aus nyc hrs yrs wks mos mgs mls kms etc".split()
 )
 # Who someone is ("my rheumatologist", "her obstetrician"), like the family words: a person, not a topic.
-_PROFESSION = re.compile(r"(?:ologists?|iatrists?|icians?)$")
+_PROFESSION = re.compile(r"(?:ologists?|iatrists?|icians?|^specialists?|^consultants?)$")
 CLASS_WORDS = re.compile(
     r"\b(ssris?|snris?|antidepressants?|anti-depressants?|maois?|tricyclics?|nsaids?|triptans?|opioids?)\b", re.I
 )
@@ -287,6 +287,8 @@ class WordPool:
             return True
         if word.endswith("s") and (word[:-1] in self.surface or stem(word[:-1]) in self.stems):
             return True
+        if word.endswith("ves") and any(word[:-3] + end in self.surface for end in ("f", "fe")):
+            return True  # "midwives" of "midwife", "halves" of "half"
         for suffix, base in _COMPARATIVE_ENDINGS:  # riskier ~ risk(y), fewest ~ few
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 root = word[: -len(suffix)] + base

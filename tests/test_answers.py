@@ -630,6 +630,15 @@ def test_what_a_medicine_is_approved_for_is_answered_with_the_list_of_its_uses(m
     assert body.index("Sertraline") < body.index("In the US it is approved"), body
 
 
+def test_the_reference_fact_is_not_taken_for_a_repeat_of_the_authors_claim_it_corrects(model_bot) -> None:
+    """'is effexor an ssri': the article's "Venlafaxine (Effexor) has been wrongly classified as an SNRI" reads
+    much like the note's "Venlafaxine is a serotonin-noradrenaline reuptake inhibitor (SNRI) sold as Effexor";
+    quoting the claim does not make the fact a repeat."""
+    answer = model_bot.ask("is effexor an ssri or something different?")
+    body = answer.text.split("**Sources**")[0]
+    assert "Venlafaxine is a serotonin-noradrenaline reuptake inhibitor (SNRI) sold as Effexor" in body, body
+
+
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
     """The correction of the article's vortioxetine claim ends on the sentence that answers the question;
     it is said once, in the answer, and the note keeps its own sentences and its citation."""

@@ -8,7 +8,7 @@ import pytest
 from ingest.lexicon import load_lexicon
 from ingest.vocabulary import Vocabulary, VocabularyError, load_vocabulary, read_entries
 from qa.conversation import part_question, rewrite
-from qa.question import analyse, corpus_words, typo_of_everyday
+from qa.question import WordPool, analyse, corpus_words, typo_of_everyday
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TEXTS = [
@@ -276,6 +276,13 @@ def test_places_family_plurals_and_feelings_are_neither_names_nor_topics(words) 
     q = analyse("sweating buckets on zoloft esp at night, anything i can do?", words)
     assert not q.uncovered, q.uncovered
     assert not analyse("im useless at remembering my escitalopram. any tips", words).uncovered
+    # people and appointments are not topics; a plural in "-ves" is its singular's word
+    q = analyse("shouldnt my daughter see a specialist before starting fluoxetine? or at my next appointment", words)
+    assert q.topic != "specialist" and not any("specialist" in u or "appointment" in u for u in q.uncovered), q
+    pool = WordPool({"midwife", "half"})
+    assert pool.known("midwives") and pool.known("halves") and not pool.known("wolves")
+    q = analyse("due in 3 weeks on sertraline. do the labour ward need to know im taking it?", words)
+    assert not q.uncovered and "birth team" in q.search_text, q
     for text in ("put on nearly a stone since starting seroxat", "lost 5 kilos on prozac is that normal"):
         q = analyse(text, words)
         assert not q.uncovered and "weight" in q.search_text, q
