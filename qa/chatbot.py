@@ -36,6 +36,7 @@ from qa.question import (
     analyse,
     corpus_words,
     english,
+    is_english,
     is_everyday,
     own_words,
 )
@@ -440,17 +441,20 @@ class Chatbot:
             if alone.qtype == "definition" and alone.key_terms and not _POINTS_BACK.search(text):
                 out.append(alone)  # "what is PPHN": a term, whatever drug the rest of the question names
                 continue
-            # what the part before was declined for: a medicine the sources lack, or, when it names no medicine
-            # they know and this part points back, what it asks about ("how does spravato work and how often do
-            # you go in for it")
+            # what the part before was declined for: a medicine the sources lack, or, when this part points back,
+            # what it asks about: a treatment when it names no medicine they know ("how does spravato work and how
+            # often do you go in for it"), else a name that is no English word, named after the medicines they
+            # know ("... both failed and he mentions esketamine nasal spray. is it safe"); "does effexor make
+            # psoriasis worse and does it put your blood pressure up": "it" is effexor
             lacked: tuple[str, ...] = ()
             if i and out:
                 before = out[-1]
                 points_back = bool(_POINTS_BACK.search(text))
-                topic = (
-                    before.uncovered
-                    if points_back and before.uncovered_topic and not lexicon.mentions(asked[i - 1])
-                    else ()
+                named = bool(lexicon.mentions(asked[i - 1]))
+                topic = tuple(
+                    phrase
+                    for phrase in (before.uncovered if points_back and before.uncovered_topic else ())
+                    if not named or not all(is_english(w) for w in phrase.lower().split())
                 )
                 lacked = before.unknown_names or topic
             unknown = _named_last(asked[i - 1], lacked, lexicon) if i and lacked else ""

@@ -704,9 +704,17 @@ def test_a_part_pointing_back_at_a_medicine_the_sources_lack_is_not_answered_abo
             "often do you have to go in to the clinic for it",
             "spravato",
         ),
+        (  # a treatment named after the medicines the sources know, that "that" and "it" point back at
+            "sertraline and then venlafaxine both failed for my husband and now the psychiatrist mentions esketamine "
+            "nasal spray. how does that work and is it safe",
+            "esketamine",
+        ),
     ):
         answer = model_bot.ask(question)
         assert answer.kind == "no_answer" and lacked in answer.text, answer.text
+    # ... but after a medicine the sources know, "it" is that medicine, not the condition named after it
+    answer = model_bot.ask("does effexor make psoriasis worse and does it put your blood pressure up")
+    assert answer.kind == "answer" and "blood pressure" in answer.text, answer.text
 
 
 def test_how_long_side_effects_last_is_not_answered_with_a_half_life(model_bot) -> None:
