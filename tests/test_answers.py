@@ -639,6 +639,17 @@ def test_the_reference_fact_is_not_taken_for_a_repeat_of_the_authors_claim_it_co
     assert "Venlafaxine is a serotonin-noradrenaline reuptake inhibitor (SNRI) sold as Effexor" in body, body
 
 
+def test_the_contraceptive_pill_by_its_patients_names_is_not_covered(model_bot) -> None:
+    """'combined pill': words the sources use ("combined", "pill") in other senses; the topic is not theirs."""
+    answer = model_bot.ask("can i go on the combined pill while im on sertraline")
+    assert answer.kind == "no_answer", answer.text
+    answer = model_bot.ask(
+        "on sertraline and breastfeeding my 2 month old. who needs to know im taking it? also can i go on the "
+        "combined pill while im on sertraline"
+    )
+    assert answer.kind == "answer" and "don't cover combined pill" in answer.text, answer.text
+
+
 def test_a_dispute_note_does_not_repeat_a_sentence_the_answer_just_quoted(model_bot) -> None:
     """The correction of the article's vortioxetine claim ends on the sentence that answers the question;
     it is said once, in the answer, and the note keeps its own sentences and its citation."""

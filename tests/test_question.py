@@ -1092,7 +1092,6 @@ def test_the_words_matched_against_article_questions_are_the_asking_clause(words
         ("can i still give blood if i take prozac?", True),  # the sources use "blood" only in other senses
         ("how much does generic escitalopram cost a month without insurance", True),
         ("my son is 17 and on fluoxetine, is it safe for him to have the covid vaccine", True),
-        ("can i go on the combined pill while im on sertraline", True),  # "combined", "pill": words the sources use
         ("i'm a blood donor. can i take sertraline for anxiety?", False),  # said before the question: context
         ("is generic sertraline the same as zoloft", False),
     ],
