@@ -424,7 +424,10 @@ class Chatbot:
             or not served.answerer.answers_parts
         ):
             return []
-        asked = [p for p in question.parts if _ASKS.search(own_words(p))]  # what a follow-up carries asks nothing
+        # what a follow-up carries asks nothing; a part the asker ended with "?" asks, however it is worded
+        # ("... what actually is it? and in older people were ssris worse for it")
+        mine = own_words(question.text)
+        asked = [p for p in question.parts if _ASKS.search(own_words(p)) or _ends_asking(p, mine)]
         if len(asked) < 2:
             return []
         lexicon, vocabulary = served.index.lexicon, served.index.vocabulary
@@ -529,6 +532,12 @@ class Chatbot:
         return Answer(
             kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone, timings=timings
         )
+
+
+def _ends_asking(part: str, text: str) -> bool:
+    at = text.find(part)
+    after = text[at + len(part) :].lstrip()
+    return at >= 0 and after.startswith("?") and not after.startswith("??")  # "??": disbelief at what was told
 
 
 def _named_last(text: str, unknown: tuple[str, ...], lexicon: Lexicon) -> str:

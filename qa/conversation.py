@@ -24,6 +24,19 @@ _ANAPHOR = re.compile(
 )
 _THING = re.compile(r"\b(it|its|it's|it’s|this one|that one|the drug|the medication|the medicine|the same)\b", re.I)
 _THEY = re.compile(r"\b(they|they're|theyre|they’re|them)\b", re.I)  # the things the part before named
+# "how soon does it show up", "what's it called when they carry on": "it" is what happens (the part before's
+# subject), or says nothing at all, not the medicine
+_EVENT_IT = re.compile(
+    r"\b(?:it|they|this|that)\s+(?:(?:usually|normally|typically|tend to|often|generally)\s+)?"
+    r"(?:shows?|showing|happens?|happening|appears?|develops?|occurs?|comes? on|goes away|settles?|eases?|passes?"
+    r"|carry on|carries on|continues?|persists?|lingers?|gets? better)\b",
+    re.I,
+)
+_CALLED = re.compile(r"\bwhat(?:'s|’s|s| is)\s+it\s+called\b", re.I)  # of a drug named before: its other name
+# "can sertraline cause it", "were ssris worse for it": "it" is what a medicine does, not the medicine
+_DONE_BY = re.compile(
+    r"\b(?:cause[sd]?|causing|trigger(?:s|ed)?|give[sn]?|gave|do|does|did|worse for|better for|for)\s+it\b", re.I
+)
 # "does it even matter", "is that bad": what the part before told, judged, whatever medicine it named
 _JUDGES_IT = re.compile(
     r"\W*(?:(?:and|but|so|also)\s+)?(?:does|do|will|would|is|was|could)\s+(?:it|that|this)\s+(?:(?:even|really|actually)\s+)?"
@@ -448,7 +461,13 @@ def part_question(
     extra: list[str] = [carried] if carried else []
     subject = " ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP)
     named_class = _CLASS_WORD.search(earlier)
-    if earlier and _THING.search(part) and not lexicon.mentions(earlier):  # with a drug named, "it" is the drug
+    # the part before's subject without the medicines it names (they come along below when this part names none)
+    topic = " ".join(w for w in subject.split() if not lexicon.mentions(w, fuzzy=False) and not _CLASS_WORD.search(w))
+    if earlier and (_EVENT_IT.search(part) or (_CALLED.search(part) and not lexicon.mentions(earlier))):
+        extra.append(topic)  # "does the low sodium thing happen with all ssris, and how soon does it show up"
+    elif earlier and _DONE_BY.search(part) and (lexicon.mentions(part) or _CLASS_WORD.search(part)):
+        extra.append(topic)  # "what is hyponatremia? ... were ssris worse for it": this part names the medicine
+    elif earlier and _THING.search(part) and not lexicon.mentions(earlier):  # with a drug named, "it" is the drug
         # "does staying on my SSRI ... and will being on it affect an epidural": "it" is the SSRI
         extra.append(named_class.group(0) if named_class else subject)
     elif earlier and _THEY.search(part) and not lexicon.mentions(earlier):

@@ -186,12 +186,20 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             re.I,
         ),
     ),
-    ("truth", re.compile(r"\b(true|myth|really|actually|proven|evidence|a lie|real thing|scam|debunked)\b", re.I)),
+    (
+        "truth",  # not "what actually is it": a definition asked with emphasis
+        re.compile(
+            r"\b(true|myth|(?<!\bwhat )(?:really|actually)(?! (?:is|are) (?:it|they|that|this)\b)|proven|evidence|a lie"
+            r"|real thing|scam|debunked)\b",
+            re.I,
+        ),
+    ),
     ("reason", re.compile(r"\b(why|how come|what causes|reason)\b", re.I)),
     (
         "definition",
         re.compile(
-            r"^\W*(?:what(?:'s| is| are| does)|whats|define|meaning of|what do you mean by)\b(?![^?]*\b(?:used|prescribed|given|taken) for\b)"
+            r"(?:^|\s[-–:]\s|[.;]\s)\W*(?:what(?:'s| is| are| does| (?:actually|exactly|really) (?:is|are))|whats|define|meaning of|what do you mean by)\b"
+            r"(?![^?]*\b(?:used|prescribed|given|taken) for\b)"
             r"|\bstands? for\b",
             re.I,
         ),

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from qa import DISCLAIMER
+from qa.question import analyse
 
 pytestmark = pytest.mark.model
 
@@ -69,6 +70,25 @@ def test_each_part_of_a_multi_part_question_is_answered_from_its_own_search(mode
     assert "restlessness" in answer.text  # what it is ...
     assert "Tell the prescriber" in answer.text  # ... and what to do, each quoted once
     assert len(answer.text) < 900
+
+
+def test_a_part_ending_in_a_question_mark_is_asked_however_it_is_worded(model_bot) -> None:
+    # "and in older people were ssris worse for it" opens with no asking word, but its "?" makes it a part
+    question = "my mums nurse mentioned hyponatremia with her citalopram - what actually is it? and in older people were ssris worse for it than other antidepressants?"
+    served = model_bot._served
+    parts = model_bot._parts(served, analyse(question, served.corpus_words))
+    assert len(parts) == 2 and "hyponatremia" in parts[1].text
+    # "??" is disbelief at what was told, not a question of its own
+    question = "a mate said venlafaxine can show up as speed on the test?? will it make me fail"
+    assert model_bot._parts(served, analyse(question, served.corpus_words)) == []
+
+
+def test_a_part_whose_it_is_what_happens_is_answered_about_that(model_bot) -> None:
+    answer = model_bot.ask(
+        "what kind of sexual side effects do ssris cause, and what's it called when they carry on after you stop?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "lower desire" in answer.text and "post-SSRI sexual dysfunction" in answer.text
 
 
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
@@ -514,7 +534,6 @@ def test_a_statement_after_a_follow_up_is_context_not_a_part(model_bot) -> None:
         },
     ]
     served = model_bot._served
-    from qa.question import analyse
 
     standalone = model_bot.standalone("what about cough syrup? i've got a chesty cough and a bottle of it", history)
     assert len(model_bot._parts(served, analyse(standalone, served.corpus_words))) == 0, standalone
@@ -533,7 +552,6 @@ def test_what_can_i_do_about_it_is_answered_from_the_section_on_what_helps(model
 def test_a_remedy_question_brings_the_section_that_says_what_helps(model_bot) -> None:
     from dataclasses import replace
 
-    from qa.question import analyse
     from qa.types import Timings
 
     served = model_bot._served

@@ -101,6 +101,8 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("what makes withdrawal more likely", "risk"),
         ("who gets serotonin syndrome", "risk"),
         ("how likely is it", "frequency"),
+        # "what actually is it", after a few words of context: what the thing is, not whether it is true
+        ("my mums nurse mentioned hyponatremia - what actually is it", "definition"),
     ],
 )
 def test_question_types(words, text: str, qtype: str) -> None:
@@ -490,6 +492,25 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     earlier = "been on lexapro 10mg for 10 days and feel exactly the same. is it even working"
     out = part_question("is that normal", ("escitalopram",), frozenset(), lexicon, vocabulary, earlier)
     assert "same" in out and "escitalopram" in out
+    # "it" that shows up, carries on or is caused by the medicine this part names: what the part before asked about
+    earlier = "does the low sodium thing happen with all ssris or just some"
+    out = part_question(
+        "how soon after starting does it usually show up", (), frozenset(), lexicon, vocabulary, earlier
+    )
+    assert "sodium" in out
+    earlier = "what kind of sexual side effects do ssris cause"
+    out = part_question(
+        "what's it called when they carry on after you stop", (), frozenset(), lexicon, vocabulary, earlier
+    )
+    assert "sexual" in out
+    out = part_question(
+        "can sertraline cause it", ("sertraline",), frozenset(), lexicon, vocabulary, "what is serotonin syndrome"
+    )
+    assert "serotonin syndrome" in out
+    # ... but an "it" the medicine does stays the medicine
+    earlier = "whats the half life of zoloft"
+    out = part_question("what is it called in the UK", ("sertraline",), frozenset(), lexicon, vocabulary, earlier)
+    assert "half" not in out
 
 
 def test_a_follow_up_on_breastfeeding_leaves_the_pregnancy_behind() -> None:
