@@ -299,10 +299,7 @@ class ExtractiveAnswerer:
         averaged = not question.drugs_carried and _asks_beyond_names(question)
         half_life_asked = asks_half_life(question)
         out: list[Candidate] = []
-        for rank, passage in enumerate(passages):
-            ci = index.chunk_row.get(passage.chunk_id)
-            if ci is None:
-                continue
+        for rank, ci in self._chunks_read(passages):
             rows = index.sentences_of_chunk[ci]
             if not len(rows):
                 continue
@@ -385,6 +382,23 @@ class ExtractiveAnswerer:
                         score += OTHER_NAMED_BONUS  # "..., the cough medicine dextromethorphan and ..."
                 out.append(Candidate(row, ci, rank, float(sim), score))
         out.sort(key=lambda c: -c.score)
+        return out
+
+    def _chunks_read(self, passages: list[Passage]) -> list[tuple[int, int]]:
+        """(passage rank, chunk row) of each passage found, and of the rest of its section where a long
+        reference note's section was split: a sentence is read in its section ("Which SSRIs reach the baby the
+        least?")."""
+        index = self.index
+        rows = [index.chunk_row.get(p.chunk_id) for p in passages]
+        found = {ci for ci in rows if ci is not None}
+        out = []
+        for rank, ci in enumerate(rows):
+            if ci is None:
+                continue
+            out.append((rank, ci))
+            if index.chunks[ci].source_kind == "reference":  # an article's long sections ramble on
+                out.extend((rank, other) for other in index.section_chunks(ci) if other not in found)
+                found.update(index.section_chunks(ci))
         return out
 
     def _asked(self, vector: np.ndarray) -> dict[int, float]:

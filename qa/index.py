@@ -48,6 +48,7 @@ class LoadedIndex:
     _section_kinds: dict[int, str] = field(default_factory=dict, repr=False)
     _claim_drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _quotable: list[tuple[int, str]] = field(default_factory=list, repr=False)  # (row, text) of sentences to find
+    _section_rows: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.chunk_row = {c.chunk_id: i for i, c in enumerate(self.chunks)}
@@ -60,6 +61,8 @@ class LoadedIndex:
             else np.zeros(len(self.chunks) + 1, np.int64)
         )
         self.sentences_of_chunk = [order[bounds[i] : bounds[i + 1]] for i in range(len(self.chunks))]
+        for i, c in enumerate(self.chunks):
+            self._section_rows.setdefault((c.source_id, c.section), []).append(i)
         # Each passage question's chunk row and the sentence rows its quote overlaps.
         self.question_chunks = np.asarray([self.chunk_row.get(q.chunk_id, -1) for q in self.questions], np.int64)
         self.question_sentences = [self._overlapping(q) for q in self.questions]
@@ -73,6 +76,11 @@ class LoadedIndex:
             for row in self.sentences_of_chunk[ci]
             if self.sentence_rows[row][1] < q.end and q.start < self.sentence_rows[row][2]
         ]
+
+    def section_chunks(self, row: int) -> list[int]:
+        """The chunk rows of the section a chunk belongs to, in order (a long section is split)."""
+        c = self.chunks[row]
+        return self._section_rows.get((c.source_id, c.section), [row])
 
     def chunk_terms(self, row: int) -> frozenset[str]:
         """Stems of the content words of a chunk with its title and section heading (cached)."""

@@ -91,6 +91,14 @@ def test_a_part_whose_it_is_what_happens_is_answered_about_that(model_bot) -> No
     assert "lower desire" in answer.text and "post-SSRI sexual dysfunction" in answer.text
 
 
+def test_a_reference_section_split_in_two_chunks_is_read_whole(model_bot) -> None:
+    # "Which SSRIs reach the baby the least?" is two chunks; the one found holds only the LactMed advice,
+    # the figure asked for is in the other
+    answer = model_bot.ask("how much of my zoloft ends up in my baby if i breastfeed")
+    assert answer.kind == "answer", answer.text
+    assert "0.5%" in answer.text
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")
