@@ -57,6 +57,7 @@ class Expansion:
     conditions: tuple[str, ...] = ()  # subjects that are also a state the patient is in ("while nursing")
     outside: tuple[str, ...] = ()  # phrases naming a topic the sources do not cover ("give blood")
     ages: tuple[int, ...] = ()  # ages the question states ("my son is 22")
+    named: tuple[tuple[str, str], ...] = ()  # (phrase, the sources' one word for it): ("water tablets", "diuretics")
 
 
 class Vocabulary:
@@ -82,6 +83,7 @@ class Vocabulary:
         subjects: list[str] = []
         conditions: list[str] = []
         outside: list[str] = []
+        named: list[tuple[str, str]] = []
         ages = [a for m in _AGE.finditer(norm) if 0 < (a := int(m.group(1) or m.group(2))) <= 120]
         if self._pattern is not None:
             written = list(self._pattern.finditer(norm))
@@ -109,6 +111,8 @@ class Vocabulary:
                         conditions.append(found)
                 if entry.means and entry.means not in terms:
                     terms.append(entry.means)
+                if entry.means and " " not in entry.means and not entry.population and not entry.frame:
+                    named.append((found, entry.means))
                 if entry.population:
                     populations.add(entry.population)
         for age in ages:
@@ -125,6 +129,7 @@ class Vocabulary:
             tuple(conditions),
             tuple(outside),
             tuple(dict.fromkeys(ages)),
+            tuple(named),
         )
 
 

@@ -721,6 +721,14 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         if unknown and len(drugs) <= 1 and COMBINED.search(question)  # "xanax and lexapro together": one question
         else _uncovered_parts(question, missing_words, {w for w, _ in absent_everyday}, corpus, outside)
     )
+    if not topics:
+        # "my dad takes water tablets": the sources' own word for the patient's phrase ("diuretics"), when that
+        # word is as specific as a topic the question wrote itself
+        topics = [
+            (used_in, _zipf(word), word, phrase)
+            for phrase, word in expansion.named
+            if 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS and not is_everyday(word)
+        ]
     topic = min(topics, default=None) if not about_articles else None  # an article question is about the article
     # About something the sources leave out: a topic named by an `outside` phrase, whatever else the question
     # names, or one whose every specific word is missing, when nothing it asks about is covered.

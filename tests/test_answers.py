@@ -99,6 +99,16 @@ def test_a_reference_section_split_in_two_chunks_is_read_whole(model_bot) -> Non
     assert "0.5%" in answer.text
 
 
+def test_a_patient_phrase_for_a_rare_source_word_makes_that_word_the_topic(model_bot) -> None:
+    # "water pills" is the sources' "diuretics", named in one note: the answer must come from it, not from the
+    # citalopram profile the drug's name pulls in
+    answer = model_bot.ask(
+        "my 80 year old father is on water pills and the gp wants him on citalopram. any extra risks?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "diuretics" in answer.text
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")

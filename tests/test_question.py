@@ -308,6 +308,13 @@ def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
     assert vocabulary.expand("my nan").subjects == ()  # who, not what
 
 
+def test_the_sources_one_word_for_a_patient_phrase_is_named() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert vocabulary.expand("dad takes water pills").named == (("water pills", "diuretics"),)
+    assert vocabulary.expand("my nan is on citalopram").named == ()  # a person, not a thing the sources name
+    assert vocabulary.expand("when does it kick in").named == ()  # a meaning of several words names no one thing
+
+
 def test_multi_part_questions_are_split(words) -> None:
     assert len(analyse("what is pssd and how common is it", words).parts) == 2
     # a numbered list without question marks: each item a part, the words before "1)" staying with it
