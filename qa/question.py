@@ -63,6 +63,7 @@ GENERIC = frozenset(
     theyve weve youve wouldve couldve shouldve mightve itll thatll youll theyll
     theres ive id im ill lets author authors article articles blog blogger post writer wrote writes page site
     mention mentions mentioned suggest suggests suggested count counts counted supposed
+    realise realised realising realize realized realizing noticed wondered reckon reckons reckoned assumed figured
     reddit forum forums online internet google website websites tiktok facebook youtube instagram twitter""".split()
 )
 # Three-letter chat shorthand that is not a name ("abt", "ngl"); other unknown three-letter words are names.
@@ -735,6 +736,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     # "... i get hiccups for like an hour after every dose. is that a thing": the complaint the question points
     # at is what it asks about; one the sources never name is not covered, whatever else the story covers.
     complaint = _COMPLAINT.search(text[:asked_end]) if not own_subject else None
+    after = (complaint.group(2) or "").lower() if complaint else ""
+    if complaint and after and after not in STOPWORDS and corpus.known(after):
+        complaint = None  # "ive had a thumping headache": the headache, which the sources name, not how it feels
     if complaint and complaint.group(1).lower() in missing_words:
         outside.append(complaint.group(1).lower())
     uncovered_topic = (bool(outside) and not half_covered) or (
@@ -870,7 +874,7 @@ def shouted(word: str) -> bool:
 _COMPLAINT = re.compile(
     r"\b(?:i|im|i'm|i’m|ive|i've|i’ve)\s+(?:keep\s+|been\s+|started\s+|now\s+|also\s+|always\s+)?"
     r"(?:get|getting|got|have|having|had)\s+(?:these\s+|this\s+|a\s+|an\s+|really\s+|bad\s+|awful\s+|constant\s+)*"
-    r"([a-z]+)",
+    r"([a-z]+)(?:\s+([a-z]+))?",
     re.I,
 )
 _OPENS_ASKING = re.compile(  # "... like crazy?? is sertraline known to": a later clause opening to ask
@@ -894,7 +898,10 @@ _POINTS_AT = re.compile(  # a word pointing at something named before ("what did
     re.I,
 )
 # "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
-_STORY_POINTED_AT = re.compile(r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)", re.I)
+_STORY_POINTED_AT = re.compile(
+    r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",
+    re.I,
+)
 _PAIR = re.compile(r"\b(?:both|together|the two|the pair|mix(?:ing)? (?:them|the two)|combine them)\b", re.I)
 _JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what did it feel like": a second question
 

@@ -109,6 +109,29 @@ def test_a_patient_phrase_for_a_rare_source_word_makes_that_word_the_topic(model
     assert "diuretics" in answer.text
 
 
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # a word describing a complaint the sources name is not a complaint of its own
+        ("3 days on lexapro and ive got a pounding headache. anything i can do for it?", "painkiller"),
+        # a choice between things the story names has no subject of its own
+        (
+            "new mum here, the health visitor thinks i need an antidepressant but i dont want to stop "
+            "breastfeeding. do i have to pick one or the other?",
+            "mutually exclusive",
+        ),
+        # "realised" says what the patient noticed, not what they ask about; "never took yesterdays" is a missed dose
+        ("just realised i never took yesterdays sertraline, do i take it now or what", "missed dose"),
+        ("can i take another priligy later the same night once the first has worn off", "24 hours"),
+        ("my work drug test came back positive as speed but i only take effexor, how do i prove it", "confirmatory"),
+    ],
+)
+def test_everyday_words_around_a_covered_question_do_not_decline_it(model_bot, question: str, expected: str) -> None:
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    assert expected in answer.text
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")
