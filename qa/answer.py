@@ -54,6 +54,7 @@ SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of t
 OTHER_DURATION_PENALTY = 0.05  # "how long do side effects last": a half-life answers another how-long
 OFF_KIND_PENALTY = 0.2  # "what can i do about it": a sentence saying only that the problem exists does not answer
 ASKED_SECTION_BONUS = 0.1  # ... one from the section whose heading asks the same ("What helps with sweating?") does
+NAME_ONLY_PENALTY = 0.1  # "Paroxetine is an SSRI sold as Paxil and Seroxat": close to any question naming it
 REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last answer already quoted
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
 
@@ -63,6 +64,9 @@ _ANAPHOR = re.compile(
     r"as a result|however|but|therefore|thus|hence|so|instead|otherwise|in (?:this|that) case|in other words|even so)\b",
     re.I,
 )
+# words that, beside a medicine's names and class, only say what it is called and where
+_NAMING = frozenset(content_terms("sold called known name names brand brands marketed market also us uk eu europe"))
+_ASKS_NAME = frozenset(content_terms("same different difference version call called name names brand generic"))
 _HALF_LIFE = re.compile(r"\bhalf[- ]li(?:fe|ves)\b", re.I)
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e)\b")
 # A line of an article that opens on someone else ("- One friend uses ...", "My mum used ...") tells that
@@ -257,6 +261,13 @@ class ExtractiveAnswerer:
     def _source_kind(self, row: int) -> str:
         return self.index.chunks[int(self.index.sentence_rows[row][0])].source_kind
 
+    def names_only(self, row: int) -> bool:
+        """A sentence that says only what a medicine is called ("... is an SSRI sold as Paxil in the US")."""
+        text = self.index.sentence_text(row)
+        names = {t for m in self.index.lexicon.mentions(text, fuzzy=False) for t in content_terms(m.surface)}
+        classes = {t for c in CLASS_WORDS.findall(text) for t in content_terms(c)}
+        return bool(names) and not (self.sentence_terms(row) - names - classes - _NAMING)
+
     def sentence_terms(self, row: int) -> frozenset[str]:
         cached = self._terms_cache.get(row)
         if cached is None:
@@ -279,7 +290,9 @@ class ExtractiveAnswerer:
         # The drug's own name is rewarded once, by the drug match below, not again as a shared word.
         wanted_terms = content_terms(question.search_text)
         if len(query_drugs) == 1:  # two drugs: a sentence naming both is the one that compares or combines them
-            wanted_terms -= {t for d in query_drugs for t in content_terms(d)}
+            # ... by any of its names ("on seroxat": not the sentence saying it is sold as Seroxat)
+            names = [m.surface for m in index.lexicon.mentions(question.search_text) if m.generic in query_drugs]
+            wanted_terms -= {t for d in [*query_drugs, *names] for t in content_terms(d)}
         if question.qtype == "uses":  # "what conditions is it approved for": the frame, which the kind wanted finds
             wanted_terms -= _USES_FRAME
         # Two medicines together: a sentence on either one's class ("SSRIs with anticoagulants") speaks of it,
@@ -289,6 +302,9 @@ class ExtractiveAnswerer:
         # is asked about; a sentence on the patient's SSRI alone does not answer it.
         lexicon = index.lexicon
         others = {d for d in query_drugs if not lexicon.has_own_note(d)} if len(query_drugs) >= 2 else set()
+        # what is asked beyond the medicine's names; none for "what is seroxat", whose answer is what it is called
+        asks_name = question.qtype == "definition" or bool(wanted_terms & _ASKS_NAME)  # "is seroxat the same as paxil"
+        aspect_words = frozenset() if asks_name else wanted_terms - _NAMING
         kind_pattern = _WANTS.get(question.qtype)
         figure = _FIGURES.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
@@ -349,6 +365,8 @@ class ExtractiveAnswerer:
                         score += USES_BONUS  # the list of what it is approved for is the answer itself
                     if question.qtype == "ranking" and self.sentence_drugs(row) and not query_drugs:
                         score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
+                if aspect_words and not aspect_words & terms and self.names_only(row):
+                    score -= NAME_ONLY_PENALTY  # the question asks something of the medicine, not its name
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
                 if question.ages and _takes_in(text, question.ages):

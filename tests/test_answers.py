@@ -132,6 +132,21 @@ def test_everyday_words_around_a_covered_question_do_not_decline_it(model_bot, q
     assert expected in answer.text
 
 
+def test_a_sentence_giving_only_a_medicines_names_does_not_answer_a_question_about_it(model_bot) -> None:
+    answer = model_bot.ask("on paxil and constipated for weeks, could that be the paxil")
+    assert answer.kind == "answer", answer.text
+    assert "constipation" in answer.text
+    assert "sold as Paxil" not in answer.text  # close to any question naming paxil, and says nothing asked
+    # ... while a question on its names is answered by it
+    assert "Seroxat" in model_bot.ask("is seroxat the same as paxil").text
+
+
+def test_an_opioid_the_interaction_note_names_is_a_known_medicine(model_bot) -> None:
+    answer = model_bot.ask("was given oxycodone after a fall and im on lexapro, is it ok to take them together?")
+    assert answer.kind == "answer", answer.text
+    assert "serotonin toxicity" in answer.text
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")
