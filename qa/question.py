@@ -467,16 +467,8 @@ _YES_NO = re.compile(r"^\W*(?:does|do|did|is|are|was|were|can|could|will|would|s
 _CARRIED = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*\??\s*$")  # what a rewritten follow-up carries
 
 
-# "could that be why she's confused", "is it the reason my hair is falling out": whether it causes it, not why
-_IS_IT_WHY = re.compile(
-    r"\b(?:could|can|is|would|might|may)\s+(?:that|it|this|the \w+|my \w+|her \w+|his \w+)\s+(?:be\s+)?"
-    r"(?:why|the reason)\b",
-    re.I,
-)
-
-
 def question_type(text: str) -> QuestionType:
-    text = _IS_IT_WHY.sub("cause of", _MISSED_DOSE.sub("missed", text))
+    text = _MISSED_DOSE.sub("missed", text)
     for name, pattern in _QTYPES:
         if pattern.search(text):
             return name
