@@ -489,19 +489,17 @@ class Chatbot:
         drafts: list[Draft] = []
         quoted: set[int] = set()
         found: dict[str, Passage] = {}
-        for part in parts:
-            vectors = self._embed_question(part, timings)
-            passages = self._search(served, part, vectors, self.settings.retrieval.k, timings)
+        for i, part in enumerate(parts):
+            draft, passages = self._compose_part(served, part, book, timings, frozenset(quoted))
+            if draft.kind != "answer" and i and _finds_nothing(part):
+                # "what is the black box warning, and when's the riskiest time to watch my son after he starts":
+                # a part that finds nothing on its own is read in the light of the part before
+                before = own_words(parts[i - 1].text).rstrip(" ?")
+                leaning = analyse(f"{own_words(part.text).rstrip(' ?')} ({before})?", served.corpus_words)
+                retried, more = self._compose_part(served, leaning, book, timings, frozenset(quoted))
+                if retried.kind == "answer":
+                    draft, passages = retried, more
             found.update((p.chunk_id, p) for p in passages if p.chunk_id not in found)
-            draft = served.answerer.compose(
-                part,
-                vectors,
-                passages,
-                book,
-                served.author_of,
-                avoid=frozenset(quoted),
-                limit=self.settings.answer.sentences_per_part,
-            )
             quoted.update(draft.rows)
             drafts.append(draft)
         answered = [d for d in drafts if d.kind == "answer"]
@@ -526,12 +524,33 @@ class Chatbot:
             merged.rows.extend(d.rows)
         return merged, list(found.values())
 
+    def _compose_part(
+        self, served: Served, part: Question, book: CitationBook, timings: Timings, avoid: frozenset[int]
+    ) -> tuple[Draft, list[Passage]]:
+        vectors = self._embed_question(part, timings)
+        passages = self._search(served, part, vectors, self.settings.retrieval.k, timings)
+        draft = served.answerer.compose(
+            part,
+            vectors,
+            passages,
+            book,
+            served.author_of,
+            avoid=avoid,
+            limit=self.settings.answer.sentences_per_part,
+        )
+        return draft, passages
+
     def _final(
         self, kind: AnswerKind, text: str, *, question: str = "", standalone: str = "", timings: Timings | None = None
     ) -> Answer:
         return Answer(
             kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone, timings=timings
         )
+
+
+def _finds_nothing(part: Question) -> bool:
+    """A part declined only for finding nothing close, not for naming something the sources lack."""
+    return not part.unknown_names and not part.uncovered and not part.uncovered_topic and not part.topic
 
 
 def _ends_asking(part: str, text: str) -> bool:

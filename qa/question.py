@@ -152,7 +152,10 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"|(?:does|do|will|would) (?:it|they|this|that|these|the \w+) (?:ever )?(?:go away|wear off|settle|ease|pass|get better)"
             # "been on it 10 days and feel the same, is it even working": whether it has had time to work
             r"|(?:is|are) (?:it|they|this|these|the \w+) (?:even |actually |really )?(?:working|doing anything)(?: yet)?"
-            r"|should (?:i|he|she|they|we) (?:be )?(?:feel|feeling|notice|noticing) (?:\w+ ){0,3}by now)\b",
+            r"|should (?:i|he|she|they|we) (?:be )?(?:feel|feeling|notice|noticing) (?:\w+ ){0,3}by now"
+            # "when's the riskiest time to watch him": when in the course of treatment
+            r"|(?:riskiest|most dangerous|most risky|highest[- ]risk|risky|dangerous|worst) (?:time|period|stage|point|weeks)"
+            r"|when (?:is|are) (?:the )?risks? (?:highest|greatest|worst))\b",
             re.I,
         ),
     ),

@@ -147,6 +147,17 @@ def test_an_opioid_the_interaction_note_names_is_a_known_medicine(model_bot) -> 
     assert "serotonin toxicity" in answer.text
 
 
+def test_a_part_that_finds_nothing_alone_is_read_with_the_part_before(model_bot) -> None:
+    question = (
+        "In STAR*D, what share of people went into remission on the very first treatment? "
+        "And why do people argue about the overall figure?"
+    )
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    assert "don't cover" not in answer.text  # "the overall figure" is STAR*D's, which the part before names
+    assert "dispute that reanalysis" in answer.text
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")

@@ -101,6 +101,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("what makes withdrawal more likely", "risk"),
         ("who gets serotonin syndrome", "risk"),
         ("how likely is it", "frequency"),
+        ("when's the riskiest time to watch my son after he starts", "duration"),  # when in the treatment
         # "what actually is it", after a few words of context: what the thing is, not whether it is true
         ("my mums nurse mentioned hyponatremia - what actually is it", "definition"),
     ],
