@@ -109,7 +109,8 @@ _THEM_EVENTS = re.compile(
 # "will it sort itself out", "does that go away": a problem's course, so "it" is the problem
 _IT_PASSES = re.compile(
     r"\b(?:it|that|this)\s+(?:\w+\s+)?(?:sort itself out|sorts itself out|go away|goes away|get better|gets better|settle|settles"
-    r"|wear off|wears off|pass|passes|clear up|clears up|resolve|resolves|fade|fades|ease off|come back|comes back)\b",
+    r"|wear off|wears off|pass|passes|clear up|clears up|resolve|resolves|fade|fades|ease off|come back|comes back"
+    r"|creep up|creeps up|creeping up|creep back|creeps back|creeping back)\b",
     re.I,
 )
 # "is that why ...", "could that be the reason ...": what the conversation was about may explain something new

@@ -309,6 +309,14 @@ def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
     assert vocabulary.expand("my nan").subjects == ()  # who, not what
 
 
+def test_patient_phrases_for_relapse_no_response_and_severity() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert "relapse" in vocabulary.expand("what if the low mood starts creeping back").terms
+    assert "not responded" in vocabulary.expand("4 weeks and still nothing").terms
+    severity = vocabulary.expand("how serious can it get")
+    assert "severe" in severity.terms and severity.subjects == ()  # how bad, not what it is about
+
+
 def test_the_sources_one_word_for_a_patient_phrase_is_named() -> None:
     vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
     assert vocabulary.expand("dad takes water pills").named == (("water pills", "diuretics"),)
@@ -669,6 +677,8 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ("whats the half life of effexor xr", "is that why i feel so rough when i forget one?", "half life", ""),
         # ... but "should i stop it" stops the medicine
         ("since starting sertraline i cant orgasm", "should i stop it?", "sertraline", "orgasm"),
+        # what creeps up is the weight asked about, not the medicine
+        ("does remeron make you pile on the weight?", "what can i do so it doesnt creep up on me?", "weight", ""),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
