@@ -54,6 +54,7 @@ SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of t
 OTHER_DURATION_PENALTY = 0.05  # "how long do side effects last": a half-life answers another how-long
 OFF_KIND_PENALTY = 0.2  # "what can i do about it": a sentence saying only that the problem exists does not answer
 ASKED_SECTION_BONUS = 0.1  # ... one from the section whose heading asks the same ("What helps with sweating?") does
+UNNAMED_RANKING_PENALTY = 0.1  # "which one is worst": a sentence naming no medicine cannot say which
 NAME_ONLY_PENALTY = 0.1  # "Paroxetine is an SSRI sold as Paxil and Seroxat": close to any question naming it
 REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last answer already quoted
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
@@ -126,7 +127,8 @@ _WANTS = {
         re.I,
     ),
     "ranking": re.compile(
-        r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|largest|biggest|smallest|more|less)\b",
+        r"\b(?:highest|lowest|most|least|best|worst|strongest|weakest|fewest|safest|greatest|largest|biggest|smallest|more|less"
+        r"|ranged from|ranging from)\b",
         re.I,
     ),
     # the list of what it is approved for: "approved for depression, generalised anxiety disorder, diabetic ..."
@@ -365,6 +367,8 @@ class ExtractiveAnswerer:
                         score += USES_BONUS  # the list of what it is approved for is the answer itself
                     if question.qtype == "ranking" and self.sentence_drugs(row) and not query_drugs:
                         score += 2 * KIND_WANTED_BONUS  # "which SSRI is worst": the answer names the drug that ranks
+                if question.qtype == "ranking" and not query_drugs and not self.sentence_drugs(row):
+                    score -= UNNAMED_RANKING_PENALTY  # "which antidepressant had the biggest effect": one naming none
                 if aspect_words and not aspect_words & terms and self.names_only(row):
                     score -= NAME_ONLY_PENALTY  # the question asks something of the medicine, not its name
                 if populations and any(p.search(text) for p in populations):

@@ -158,6 +158,13 @@ def test_a_part_that_finds_nothing_alone_is_read_with_the_part_before(model_bot)
     assert "dispute that reanalysis" in answer.text
 
 
+def test_which_one_is_answered_by_a_sentence_that_names_one(model_bot) -> None:
+    # "Odds ratios above 1 mean ..." is closest to the words, but names no antidepressant
+    answer = model_bot.ask("in the big lancet antidepressant comparison which drug did best compared with placebo")
+    assert answer.kind == "answer", answer.text
+    assert "2.13 for amitriptyline" in answer.text
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")
