@@ -309,10 +309,11 @@ def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
     assert vocabulary.expand("my nan").subjects == ()  # who, not what
 
 
-def test_patient_phrases_for_relapse_no_response_and_severity() -> None:
+def test_patient_phrases_for_relapse_no_response_blunting_and_severity() -> None:
     vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
     assert "relapse" in vocabulary.expand("what if the low mood starts creeping back").terms
     assert "not responded" in vocabulary.expand("4 weeks and still nothing").terms
+    assert "blunting" in vocabulary.expand("i dont get sad anymore but i dont get happy either").terms
     severity = vocabulary.expand("how serious can it get")
     assert "severe" in severity.terms and severity.subjects == ()  # how bad, not what it is about
 
