@@ -165,6 +165,12 @@ def test_which_one_is_answered_by_a_sentence_that_names_one(model_bot) -> None:
     assert "2.13 for amitriptyline" in answer.text
 
 
+def test_how_much_to_cut_each_time_is_answered_by_how_to_taper(model_bot) -> None:
+    answer = model_bot.ask("tapering off sertraline, how much should i cut each time")
+    assert answer.kind == "answer", answer.text
+    assert answer.text.startswith("NICE NG222 advises tapering step by step")  # not how sertraline is taken
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")
