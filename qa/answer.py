@@ -512,6 +512,11 @@ class ExtractiveAnswerer:
         def names(drug: str) -> Callable[[Candidate], bool]:
             return lambda c: drug in self.sentence_drugs(c.row)
 
+        def names_alone(drug: str) -> Callable[[Candidate], bool]:
+            # a list of more medicines than the two compared ("Sertraline, venlafaxine, citalopram, paroxetine and
+            # fluoxetine had the highest rates") says little of one against the other: a sentence of its own first
+            return lambda c: drug in (found := self.sentence_drugs(c.row)) and len(found) <= 2
+
         def covers(terms: frozenset[str]) -> Callable[[Candidate], bool]:
             return lambda c: len(terms & self.sentence_terms(c.row)) >= max(1, len(terms) // 2)
 
@@ -522,7 +527,8 @@ class ExtractiveAnswerer:
 
         sides: list[tuple[Callable[[Candidate], bool], float]] = []
         if question.qtype == "comparison" and len(question.drugs) >= 2:
-            sides.extend((names(drug), SECOND_SIDE_MARGIN) for drug in question.drugs[:2])
+            for drug in question.drugs[:2]:
+                sides.extend([(names_alone(drug), SECOND_SIDE_MARGIN), (names(drug), SECOND_SIDE_MARGIN)])
         elif len(question.drugs) == 1 and not self.sentence_drugs(lead.row):
             drug = question.drugs[0]
             sides.append((lambda c: in_lead_note(c) and drug in self.sentence_drugs(c.row), SAME_NOTE_MARGIN))

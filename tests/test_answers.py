@@ -171,6 +171,13 @@ def test_how_much_to_cut_each_time_is_answered_by_how_to_taper(model_bot) -> Non
     assert answer.text.startswith("NICE NG222 advises tapering step by step")  # not how sertraline is taken
 
 
+def test_a_comparison_gives_each_side_its_own_sentence_not_only_a_list_naming_both(model_bot) -> None:
+    answer = model_bot.ask("is celexa or prozac worse for your sex life")
+    assert answer.kind == "answer", answer.text
+    assert "with citalopram are among the most frequent" in answer.text
+    assert "with fluoxetine were among the more frequent" in answer.text
+
+
 def test_a_definition_part_is_answered_with_its_definition_beside_the_figures(model_bot) -> None:
     # Searched as one question, the figures of the second part crowd out what PPHN is.
     answer = model_bot.ask("what is pphn and how likely is it if you take zoloft late in pregnancy")
