@@ -55,7 +55,8 @@ GENERIC = frozenset(
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
     esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt tips tip appointment appointments appt
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
-    blame blamed culprit responsible
+    blame blamed culprit responsible folk folks rubbish nonsense chatting moan moans moaning whinge whinging
+    bro bros dude lads bog-standard bog nerdy
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
     true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort proven proof
     have has had having together help helps helped since
@@ -227,6 +228,7 @@ _COMPARATIVE = re.compile(
     re.I,
 )
 TYPO_MIN = 6  # shorter misspellings are too often another word or a name
+LONG_TYPO = 9  # ... and from this length, one letter from any English word is a misspelling of it
 MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
 # An English word this frequent (Zipf scale: 4.4 ≈ 25 per million words, e.g. "yesterday" 4.9, "damage" 4.9)
 # is everyday language, not a topic; rarer ones the corpus lacks are ("grapefruit" 3.2, "tinnitus" 2.8).
@@ -457,7 +459,9 @@ def typo_of_everyday(word: str) -> bool:
     edits = {a + b[1:] for a, b in splits if b}
     edits |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
     edits |= {a + c + b for a, b in splits for c in _LETTERS}
-    return any(is_everyday(e) for e in edits if e != word)
+    # a long word ("exagerating") is a misspelling of any English word one letter away
+    long = len(word) >= LONG_TYPO
+    return any(is_everyday(e) or (long and is_english(e)) for e in edits if e != word)
 
 
 # "missing a dose", "skipped my doses": the missed dose is the subject, not how much to take.
@@ -621,6 +625,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 and not is_english(word)
                 and not is_everyday(word)  # "getting married in spain": a place, common in English, not a medicine
                 and not typo_of_everyday(word)
+                and not _PLACE_BEFORE.search(text[: hit.start()])  # "stag do in Magaluf", "a week in Tenerife"
+                and not _ROLE_AFTER.match(text[hit.end() :])  # "Barista here, I ..."
             ):
                 unknown.append(hit.group(0))  # "my wife is on lamotrigine. can she take escitalopram as well"
                 missing_words.add(word)
@@ -901,6 +907,14 @@ _POINTS_AT = re.compile(  # a word pointing at something named before ("what did
     re.I,
 )
 # "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
+# Where a word in the story is a place ("a week in Tenerife", "flying to Dubai") or who the patient is
+# ("Barista here"), not a medicine
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|from|at|near|around|visiting|across|(?:fly|flying|flew|going|went|trip|holiday|travel|travelling|moving|moved)"
+    r" to)\s+(?:the\s+)?$",
+    re.I,
+)
+_ROLE_AFTER = re.compile(r"\s+(?:here|by trade)\b", re.I)
 _STORY_POINTED_AT = re.compile(
     r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",
     re.I,

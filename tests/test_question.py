@@ -165,6 +165,8 @@ def test_family_words_and_misspelt_everyday_words_are_not_missing_topics(text: s
 
 def test_a_misspelling_is_one_letter_from_an_everyday_word_and_a_drug_name_is_not() -> None:
     assert typo_of_everyday("completly") and typo_of_everyday("becuase")
+    assert typo_of_everyday("exagerating")  # a long word: one letter from any English word
+    assert not typo_of_everyday("escitalipram") and not typo_of_everyday("desvenlafaxine")
     assert not typo_of_everyday("completely")  # a word, not a typo
     assert not typo_of_everyday("gabapentin") and not typo_of_everyday("abilify")
 
@@ -174,6 +176,17 @@ def test_a_misspelling_is_one_letter_from_an_everyday_word_and_a_drug_name_is_no
 )
 def test_a_short_name_the_sources_never_use_is_unknown(words, text: str, name: str) -> None:
     assert name in [u.lower() for u in analyse(text, words).unknown_names]
+
+
+def test_places_and_jobs_in_the_story_are_not_medicines(words) -> None:
+    q = analyse(
+        "stag do in Magaluf next month and ive been on sertraline. if i have a few pints will i be drowsy", words
+    )
+    assert not q.unknown_names, q.unknown_names
+    q = analyse("Barista here, and I've just been started on sertraline. Is it ok with coffee?", words)
+    assert not q.unknown_names, q.unknown_names
+    # ... while a medicine the story names is still one the sources lack
+    assert analyse("my wife is on lamotrigine. can she take escitalopram as well", words).unknown_names
 
 
 def test_chat_shorthand_is_not_a_name(words) -> None:
@@ -314,6 +327,9 @@ def test_patient_phrases_for_relapse_no_response_blunting_and_severity() -> None
     assert "relapse" in vocabulary.expand("what if the low mood starts creeping back").terms
     assert "not responded" in vocabulary.expand("4 weeks and still nothing").terms
     assert "blunting" in vocabulary.expand("i dont get sad anymore but i dont get happy either").terms
+    assert "blunting" in vocabulary.expand("cant be arsed with anything lately").terms
+    assert vocabulary.expand("nana has had two tumbles in the garden").terms == "falls"
+    assert vocabulary.expand("my mouth is like the sahara").terms == "dry mouth"
     severity = vocabulary.expand("how serious can it get")
     assert "severe" in severity.terms and severity.subjects == ()  # how bad, not what it is about
 
