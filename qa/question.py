@@ -56,7 +56,7 @@ GENERIC = frozenset(
     esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt tips tip appointment appointments appt
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
     blame blamed culprit responsible folk folks rubbish nonsense chatting moan moans moaning whinge whinging
-    bro bros dude lads bog-standard bog nerdy
+    bro bros dude lads bog-standard bog nerdy debunk debunked dragging
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
     true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort proven proof
     have has had having together help helps helped since

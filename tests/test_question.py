@@ -330,6 +330,7 @@ def test_patient_phrases_for_relapse_no_response_blunting_and_severity() -> None
     assert "blunting" in vocabulary.expand("cant be arsed with anything lately").terms
     assert vocabulary.expand("nana has had two tumbles in the garden").terms == "falls"
     assert vocabulary.expand("my mouth is like the sahara").terms == "dry mouth"
+    assert "hospital" in vocabulary.expand("how often do people end up in icu after that").terms
     severity = vocabulary.expand("how serious can it get")
     assert "severe" in severity.terms and severity.subjects == ()  # how bad, not what it is about
 
