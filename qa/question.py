@@ -906,7 +906,6 @@ _POINTS_AT = re.compile(  # a word pointing at something named before ("what did
     r"(?<!\bwas )(?<!\bis )(?<!\bwill )\b(?:it|this|that|these|those|them)\b(?! (?:is|was|are) (?:the|a)\b)(?! before\b)",
     re.I,
 )
-# "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
 # Where a word in the story is a place ("a week in Tenerife", "flying to Dubai") or who the patient is
 # ("Barista here"), not a medicine
 _PLACE_BEFORE = re.compile(
@@ -915,6 +914,7 @@ _PLACE_BEFORE = re.compile(
     re.I,
 )
 _ROLE_AFTER = re.compile(r"\s+(?:here|by trade)\b", re.I)
+# "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
 _STORY_POINTED_AT = re.compile(
     r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",
     re.I,
