@@ -224,6 +224,7 @@ class ExtractiveAnswerer:
         self.settings = settings
         self._drugs_cache: dict[int, frozenset[str]] = {}
         self._terms_cache: dict[int, frozenset[str]] = {}
+        self._names_only_cache: dict[int, bool] = {}
         self._others_cache: dict[int, bool] = {}
 
     # ------------------------------------------------------------------ sentence facts
@@ -264,11 +265,16 @@ class ExtractiveAnswerer:
         return self.index.chunks[int(self.index.sentence_rows[row][0])].source_kind
 
     def names_only(self, row: int) -> bool:
-        """A sentence that says only what a medicine is called ("... is an SSRI sold as Paxil in the US")."""
-        text = self.index.sentence_text(row)
-        names = {t for m in self.index.lexicon.mentions(text, fuzzy=False) for t in content_terms(m.surface)}
-        classes = {t for c in CLASS_WORDS.findall(text) for t in content_terms(c)}
-        return bool(names) and not (self.sentence_terms(row) - names - classes - _NAMING)
+        """A sentence that says only what a medicine is called ("... is an SSRI sold as Paxil in the US") (cached)."""
+        cached = self._names_only_cache.get(row)
+        if cached is None:
+            text = self.index.sentence_text(row)
+            names = {t for m in self.index.lexicon.mentions(text, fuzzy=False) for t in content_terms(m.surface)}
+            classes = {t for c in CLASS_WORDS.findall(text) for t in content_terms(c)}
+            cached = self._names_only_cache[row] = bool(names) and not (
+                self.sentence_terms(row) - names - classes - _NAMING
+            )
+        return cached
 
     def sentence_terms(self, row: int) -> frozenset[str]:
         cached = self._terms_cache.get(row)
