@@ -94,7 +94,7 @@ class SideData:
     questions: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _load_side_data(corpus: Path, documents: list[Document], strict: bool, skipped: list[dict[str, str]]) -> SideData:
+def load_side_data(corpus: Path, documents: list[Document], strict: bool, skipped: list[dict[str, str]]) -> SideData:
     """Each file is optional; a bad one stops a strict ingest and is skipped (and reported) otherwise."""
     side = SideData()
     texts = {d.source_id: d.text for d in documents}
@@ -182,7 +182,7 @@ def ingest(
     scan = scan_corpus(settings.corpus.path, strict=settings.corpus.strict, max_bytes=settings.corpus.max_file_bytes)
     report.skipped_files = [{"path": e.path, "reason": e.reason} for e in scan.skipped]
     documents = {d.source_id: d for d in scan.documents}
-    side = _load_side_data(settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files)
+    side = load_side_data(settings.corpus.path, scan.documents, settings.corpus.strict, report.skipped_files)
     chunks = [c for d in scan.documents for c in chunk_document(d, settings.chunking)]
     report.documents, report.chunks = len(documents), len(chunks)
     if not chunks:

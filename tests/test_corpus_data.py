@@ -10,6 +10,7 @@ from ingest.claims import ClaimsError, check_claims_against_corpus, load_claims
 from ingest.documents import DocumentError, scan_corpus
 from ingest.lexicon import LexiconError, load_lexicon
 from ingest.passage_questions import QuestionsError, check_questions_against_corpus, load_questions
+from ingest.pipeline import load_side_data
 from ingest.sources import SourceError, load_registry, scan_registry
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
@@ -45,6 +46,15 @@ def scan():
 def test_corpus_loads_without_skips(scan) -> None:
     assert scan.skipped == []
     assert len([d for d in scan.documents if d.kind == "article"]) == 2
+
+
+def test_shipped_data_files_load_without_skips(scan) -> None:
+    # A non-strict ingest skips a whole data file on one bad entry (a phrase listed twice in the vocabulary),
+    # reporting it only on stderr; the shipped files must never be skipped.
+    skipped: list[dict[str, str]] = []
+    side = load_side_data(CORPUS, scan.documents, False, skipped)
+    assert skipped == []
+    assert side.drugs and side.vocabulary and side.claims and side.questions
 
 
 def test_at_least_45_reference_notes_with_sources(scan) -> None:
