@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.datafile import validated
+from ingest.text import stemmer
 
 Population = Literal["older", "young", "pregnant", "breastfeeding"]
 # "my dad is 70", "a 15 year old", "15yo", "aged 82": an age turns into a population.
@@ -25,6 +26,8 @@ OLDER_FROM, YOUNG_UNDER = 60, 18
 # Words patients put inside a phrase without changing it: "cant even cry" is "cant cry".
 _FILLER = r"(?:even|really|just|literally|actually|totally|properly|ever|still)"
 _FILLERS = re.compile(rf"(?<= ){_FILLER} ")
+# A phrase's words as the inflection-tolerant pass sees them: split at spaces, edge punctuation dropped.
+_TOKEN = re.compile(r"[^\s.,;:!?()\"]+(?:[.,][^\s.,;:!?()\"]+)*")
 _PEOPLE = ("older", "young")  # populations that are who a question is about, never what
 AGE_WORDING = {"older": "older adults", "young": "children and young people"}
 
@@ -74,6 +77,23 @@ class Vocabulary:
         # Plain phrases, matched once as written and once with the filler words taken out of the text (a
         # pattern allowing a filler between any two words takes ten times longer to compile at start-up).
         self._pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")\b") if patterns else None
+        # The same phrases by their words' stems, so an inflection patients use finds the entry too ("the room
+        # spins" for "room spinning", "knocked me out" for "knock me out"). A stem sequence two entries share
+        # says nothing certain and is left out; so are one-word phrases.
+        stemmed: dict[str, Entry | None] = {}
+        self._written_as: dict[str, list[set[str]]] = {}  # each stem sequence's words as the phrases write them
+        for entry in entries:
+            for phrase in entry.say:
+                key = _stems(_norm(phrase))
+                if " " not in key:
+                    continue  # one word's inflections can differ in sense: "stopping" (the treatment) is not "stop"
+                stemmed[key] = entry if stemmed.get(key, entry) is entry else None
+                written = self._written_as.setdefault(key, [set() for _ in key.split(" ")])
+                for at, word in enumerate(_TOKEN.findall(_norm(phrase))):
+                    written[at].add(word)
+        self._by_stems = {key: entry for key, entry in stemmed.items() if entry is not None and key}
+        keys = sorted((re.escape(k) for k in self._by_stems), key=len, reverse=True)
+        self._stem_pattern = re.compile(r"(?:^| )(" + "|".join(keys) + r")(?= |$)") if keys else None
 
     def expand(self, text: str) -> Expansion:
         norm = _norm(text)
@@ -95,8 +115,12 @@ class Vocabulary:
                 lambda f: f.group(0) if any(a <= f.start() < b for a, b in kept) else "", f" {norm} "
             ).strip()
             with_fillers = [] if unfilled == norm else [m.group(0) for m in self._pattern.finditer(unfilled)]
-            for found in [*found_as_written, *(f for f in with_fillers if f not in seen)]:
-                entry = self._entry_of.get(found)
+            seen |= set(with_fillers)
+            inflected = [f for f in self._inflected(norm, [(m.start(), m.end()) for m in written]) if f[0] not in seen]
+            entry_of = {**self._entry_of, **dict(inflected)}
+            found_all = [*found_as_written, *(f for f in with_fillers if f not in found_as_written)]
+            for found in [*found_all, *(f for f, _ in inflected)]:
+                entry = entry_of.get(found)
                 if entry is None:
                     continue
                 phrases.append(found)
@@ -131,6 +155,42 @@ class Vocabulary:
             tuple(dict.fromkeys(ages)),
             tuple(named),
         )
+
+    def _inflected(self, norm: str, taken: list[tuple[int, int]]) -> list[tuple[str, Entry]]:
+        """Phrases found by their stems in text no written phrase took: (the text's own words, the entry)."""
+        if self._stem_pattern is None:
+            return []
+        tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
+        stems = stemmer().stemWords([norm[a:b] for a, b in tokens])
+        starts, line = [], ""
+        for s in stems:
+            starts.append(len(line) + (1 if line else 0))
+            line = f"{line} {s}" if line else s
+        found = []
+        for m in self._stem_pattern.finditer(line):
+            first = starts.index(m.start(1))
+            last = first + m.group(1).count(" ")
+            a, b = tokens[first][0], tokens[last][1]
+            said = [norm[x:y] for x, y in tokens[first : last + 1]]
+            if any(a < end and start < b for start, end in taken) or _number_differs(
+                said, self._written_as[m.group(1)]
+            ):
+                continue
+            found.append((norm[a:b], self._by_stems[m.group(1)]))
+        return found
+
+
+def _number_differs(said: list[str], written: list[set[str]]) -> bool:
+    """A noun's plural where the phrase has the singular, or the other way round: "weeks on" is not "week on"
+    (the first week), nor "for migraine" the "for migraines" of a patient's own headaches."""
+    return any(
+        word not in forms and any(word in (f"{f}s", f"{f}es") or f in (f"{word}s", f"{word}es") for f in forms)
+        for word, forms in zip(said, written, strict=True)
+    )
+
+
+def _stems(text: str) -> str:
+    return " ".join(stemmer().stemWords(_TOKEN.findall(text)))
 
 
 def _norm(text: str) -> str:

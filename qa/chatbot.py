@@ -42,6 +42,7 @@ from qa.question import (
 )
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
+from qa.spelling import plain_words
 from qa.suggestions import Suggester
 from qa.types import Answer, AnswerKind, Passage, QueryVectors, Timings
 
@@ -256,6 +257,8 @@ class Chatbot:
         return self._standalone(self._served, question, history)
 
     def _standalone(self, served: Served, question: str, history: list[dict[str, str]]) -> str:
+        question = plain_words(question)  # "shud i take 2 n wat" is "should i take 2 and what"
+        history = [{**m, "content": plain_words(m["content"])} if m["role"] == "user" else m for m in history]
         if self.generator is not None and history:
             rewritten = self.generator.rewrite(question, history)
             if rewritten:

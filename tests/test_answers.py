@@ -861,3 +861,28 @@ def test_a_half_covered_question_whose_rest_is_only_loosely_answered_is_declined
     answer = model_bot.ask(question)
     assert answer.kind == "no_answer", answer.text
     assert "don't cover" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted", "not_covered"),
+    [
+        # "shud" is chat shorthand, not the name of something the sources lack
+        ("had headaches since starting zolof when shud i actually see a dr", "lasts over a week", None),
+        # "n" joins two parts: the one the sources cover is answered, the other named as not covered
+        ("my nan has citalopram drops how does she take them n how much do they cost", "mixed with water", "cost"),
+        ("trintelix how long till its outta ur system after u stop", "66 hours", None),
+    ],
+)
+def test_chat_shorthand_is_read_as_the_words_it_stands_for(
+    model_bot, question: str, quoted: str, not_covered: str | None
+) -> None:
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    assert quoted in answer.text
+    assert (f"don't cover {not_covered}" in answer.text) if not_covered else ("don't cover" not in answer.text)
+
+
+def test_a_symptom_in_another_inflection_finds_the_vocabulary_entry(model_bot) -> None:
+    answer = model_bot.ask("every time i get up off the sofa on zoloft the room spins for a sec. what do i do?")
+    assert answer.kind == "answer", answer.text
+    assert answer.text.startswith("Dizziness is a common SSRI side effect")

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from ingest.lexicon import load_lexicon
-from ingest.vocabulary import Vocabulary, VocabularyError, load_vocabulary, read_entries
+from ingest.vocabulary import Entry, Vocabulary, VocabularyError, load_vocabulary, read_entries
 from qa.conversation import part_question, rewrite
 from qa.question import WordPool, analyse, corpus_words, typo_of_everyday
 
@@ -386,6 +386,33 @@ def test_vocabulary_errors_name_file_and_field(tmp_path: Path) -> None:
     with pytest.raises(VocabularyError, match=r"entries\[1\] field 'say': 'Wear  off' is already in entries\[0\]"):
         read_entries(bad)
     assert Vocabulary([]).expand("anything").terms == ""
+
+
+def test_a_phrase_is_found_in_the_inflections_patients_use() -> None:
+    vocabulary = Vocabulary(
+        [
+            Entry(say=["room spinning"], means="dizziness"),
+            Entry(say=["for migraines"], means="triptan"),
+            Entry(say=["week on"], means="first week"),
+            Entry(say=["stopping"], means="discontinuation"),
+            Entry(say=["knock me out"], means="sleepiness"),
+            Entry(say=["knocked me out"], means="sedation"),
+        ]
+    )
+    found = vocabulary.expand("Every time I stand up the room spins for a sec")
+    assert found.terms == "dizziness" and found.phrases == ("room spins",)
+    assert vocabulary.expand("it knocked me out").terms == "sedation"  # as written, though two entries share its stems
+    # A noun's plural or singular is another thing: not the first "week on", not a patient's own migraines.
+    assert vocabulary.expand("5 weeks on sertraline").terms == ""
+    assert vocabulary.expand("the best treatment for migraine").terms == ""
+    # One-word phrases are matched only as written ("stop" is not the treatment's stopping).
+    assert vocabulary.expand("ringing non stop").terms == ""
+
+
+def test_a_stem_sequence_two_entries_share_finds_neither() -> None:
+    vocabulary = Vocabulary([Entry(say=["kick in"], means="onset"), Entry(say=["kicking in"], means="other")])
+    assert vocabulary.expand("when does it kicks in").terms == ""
+    assert vocabulary.expand("when does it kick in").terms == "onset"
 
 
 def test_a_question_made_only_of_words_the_sources_never_use_is_not_covered(words) -> None:
