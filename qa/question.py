@@ -58,6 +58,8 @@ GENERIC = frozenset(
     blame blamed culprit responsible folk folks rubbish nonsense chatting moan moans moaning whinge whinging
     bro bros dude lads bog-standard bog nerdy debunk debunked dragging
     give gives go goes going went come comes coming say says said told tell think thought mean means eat eating
+    hear hears heard hearing quote quotes quoted swear swears swore sworn insist insists insisted
+    blimey crikey gosh jeez wow ugh oof phew yikes argh damn dang heck oops whoa
     true false real fake myth lie lies scam hoax fact facts right wrong whole kind sort proven proof
     have has had having together help helps helped since
     cant dont isnt wont doesnt didnt wasnt arent couldnt shouldnt wouldnt havent hasnt shes hes theyre youre whats thats
@@ -627,6 +629,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 and not typo_of_everyday(word)
                 and not _PLACE_BEFORE.search(text[: hit.start()])  # "stag do in Magaluf", "a week in Tenerife"
                 and not _ROLE_AFTER.match(text[hit.end() :])  # "Barista here, I ..."
+                and not (_ROLE_BEFORE.search(text[: hit.start()]) and _JOB.search(word))
             ):
                 unknown.append(hit.group(0))  # "my wife is on lamotrigine. can she take escitalopram as well"
                 missing_words.add(word)
@@ -677,6 +680,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
             continue
         if not is_english(word) and not is_everyday(word) and not typo_of_everyday(word):
             unknown.append(hit.group(0))
+        elif (_ROLE_BEFORE.search(text[: hit.start()]) and _JOB.search(word)) or (
+            hit.group(0)[0].isupper() and _PLACE_BEFORE.search(text[: hit.start()])
+        ):
+            continue  # who the patient is and where they live ("I'm a receptionist in Leeds") say who asks
         elif _acts_on(word, text[hit.end() :]):  # "ruining my sleep", "messing with it": the sleep is asked about
             judged.discard(stem(word))
             continue
@@ -914,6 +921,21 @@ _PLACE_BEFORE = re.compile(
     re.I,
 )
 _ROLE_AFTER = re.compile(r"\s+(?:here|by trade)\b", re.I)
+# "I'm a receptionist in Leeds", "I work nights as a security guard": a job in the story, not a medicine
+_ROLE_BEFORE = re.compile(r"\b(?:i'?m|i am|as|was|work(?:s|ed|ing)? as)\s+an?\s+(?:[a-z]+\s+)?$", re.I)
+_JOB = re.compile(r"(?:ist|er|or|ian|man|woman|ant)s?$", re.I)
+_SCENERY = re.compile(
+    r"(?i:\b(?:i'?m|i am|as|work(?:s|ed|ing)? as)\s+an?\s+(?:[a-z]+\s+)?[a-z]+(?:ist|er|or|ian|man|woman|ant)s?\b)"
+    r"|\b(?:in|from|near)\s+[A-Z][a-z]+\b"
+)
+
+
+def without_scenery(text: str) -> str:
+    """The text without who the asker is and where they live ("I'm a receptionist in Leeds"), which say
+    nothing of what a later part of the question asks about."""
+    return _SCENERY.sub(" ", text)
+
+
 # "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
 _STORY_POINTED_AT = re.compile(
     r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",

@@ -886,3 +886,22 @@ def test_a_symptom_in_another_inflection_finds_the_vocabulary_entry(model_bot) -
     answer = model_bot.ask("every time i get up off the sofa on zoloft the room spins for a sec. what do i do?")
     assert answer.kind == "answer", answer.text
     assert answer.text.startswith("Dizziness is a common SSRI side effect")
+
+
+@pytest.mark.parametrize(
+    ("question", "quoted"),
+    [
+        ("my bf is on wellbutron, heard it can give u fits how common is that", "1 in 1,000"),  # hearsay, not a topic
+        ("Blimey, that's long. So how long would I have to wait after my last Prozac before an MAOI?", "5 weeks"),
+        ("been on viibryd 20mg for a couple of days now. how soon can my dr bump me up to 40?", "40 mg"),
+        (
+            "I'm a receptionist in Leeds and I've worried about absolutely everything for years, just constant dread. "
+            "What does the UK guidance actually offer for this? Is it just tablets?",
+            "intensive talking therapy",
+        ),
+    ],
+)
+def test_chat_around_a_covered_question_does_not_decline_it(model_bot, question: str, quoted: str) -> None:
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    assert quoted in answer.text

@@ -8,7 +8,7 @@ import pytest
 from ingest.lexicon import load_lexicon
 from ingest.vocabulary import Entry, Vocabulary, VocabularyError, load_vocabulary, read_entries
 from qa.conversation import part_question, rewrite
-from qa.question import WordPool, analyse, corpus_words, typo_of_everyday
+from qa.question import WordPool, analyse, corpus_words, typo_of_everyday, without_scenery
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TEXTS = [
@@ -187,6 +187,16 @@ def test_places_and_jobs_in_the_story_are_not_medicines(words) -> None:
     assert not q.unknown_names, q.unknown_names
     # ... while a medicine the story names is still one the sources lack
     assert analyse("my wife is on lamotrigine. can she take escitalopram as well", words).unknown_names
+    # An English word for a job, and a place, in a story the question points back at, are not its topic.
+    q = analyse("I'm a receptionist in Leeds and I worry about everything. What does NICE offer for this?", words)
+    assert not q.uncovered, q.uncovered
+    assert analyse("is receptionist burnout treated with an ssri", words).uncovered  # ... unless it is asked about
+
+
+def test_a_later_part_does_not_carry_who_the_asker_is() -> None:
+    assert without_scenery("I'm a receptionist in Leeds and I worry").split() == ["and", "I", "worry"]
+    assert without_scenery("i work as a night cleaner").split() == ["i"]
+    assert without_scenery("in the morning, I am a bit sick") == "in the morning, I am a bit sick"
 
 
 def test_chat_shorthand_is_not_a_name(words) -> None:
