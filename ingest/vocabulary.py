@@ -28,6 +28,7 @@ _FILLER = r"(?:even|really|just|literally|actually|totally|properly|ever|still)"
 _FILLERS = re.compile(rf"(?<= ){_FILLER} ")
 # A phrase's words as the inflection-tolerant pass sees them: split at spaces, edge punctuation dropped.
 _TOKEN = re.compile(r"[^\s.,;:!?()\"]+(?:[.,][^\s.,;:!?()\"]+)*")
+_WHOSE = frozenset({"my", "your", "his", "her", "their", "our"})
 _PEOPLE = ("older", "young")  # populations that are who a question is about, never what
 AGE_WORDING = {"older": "older adults", "young": "children and young people"}
 
@@ -79,7 +80,8 @@ class Vocabulary:
         self._pattern = re.compile(r"\b(?:" + "|".join(patterns) + r")\b") if patterns else None
         # The same phrases by their words' stems, so an inflection patients use finds the entry too ("the room
         # spins" for "room spinning", "knocked me out" for "knock me out"). A stem sequence two entries share
-        # says nothing certain and is left out; so are one-word phrases.
+        # says nothing certain and is left out; so are one-word phrases. Whose it is counts for nothing: "stay in
+        # her body" is "stay in your body".
         stemmed: dict[str, Entry | None] = {}
         self._written_as: dict[str, list[set[str]]] = {}  # each stem sequence's words as the phrases write them
         for entry in entries:
@@ -161,7 +163,7 @@ class Vocabulary:
         if self._stem_pattern is None:
             return []
         tokens = [(m.start(), m.end()) for m in _TOKEN.finditer(norm)]
-        stems = stemmer().stemWords([norm[a:b] for a, b in tokens])
+        stems = _stem_words([norm[a:b] for a, b in tokens])
         starts, line = [], ""
         for s in stems:
             starts.append(len(line) + (1 if line else 0))
@@ -190,7 +192,12 @@ def _number_differs(said: list[str], written: list[set[str]]) -> bool:
 
 
 def _stems(text: str) -> str:
-    return " ".join(stemmer().stemWords(_TOKEN.findall(text)))
+    return " ".join(_stem_words(_TOKEN.findall(text)))
+
+
+def _stem_words(words: list[str]) -> list[str]:
+    """Each word's stem; whose it is does not change a phrase ("stay in her body" is "stay in your body")."""
+    return ["~" if w in _WHOSE else s for w, s in zip(words, stemmer().stemWords(words), strict=True)]
 
 
 def _norm(text: str) -> str:

@@ -492,7 +492,7 @@ def own_words(text: str) -> str:
 def split_parts(text: str) -> tuple[str, ...]:
     """'what is X and how long does it take?' → ('what is X', 'how long does it take')."""
     pieces = re.split(
-        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will)\b)"
+        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will|would|did|where|(?:what|how|when|who)'?s)\b)"
         r"|\s+(?=[2-9][.)]\s)",  # a numbered list: "1) how long ... 2) am i likely ..."
         text,
         flags=re.I,

@@ -8,7 +8,7 @@ import pytest
 from ingest.lexicon import load_lexicon
 from ingest.vocabulary import Entry, Vocabulary, VocabularyError, load_vocabulary, read_entries
 from qa.conversation import part_question, rewrite
-from qa.question import WordPool, analyse, corpus_words, typo_of_everyday, without_scenery
+from qa.question import WordPool, analyse, corpus_words, split_parts, typo_of_everyday, without_scenery
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TEXTS = [
@@ -417,6 +417,21 @@ def test_a_phrase_is_found_in_the_inflections_patients_use() -> None:
     assert vocabulary.expand("the best treatment for migraine").terms == ""
     # One-word phrases are matched only as written ("stop" is not the treatment's stopping).
     assert vocabulary.expand("ringing non stop").terms == ""
+
+
+def test_whose_it_is_does_not_change_a_phrase() -> None:
+    vocabulary = Vocabulary([Entry(say=["stay in your body"], means="half-life")])
+    assert vocabulary.expand("how long does it stay in her body").terms == "half-life"
+    assert vocabulary.expand("how long does it stay in his body").phrases == ("stay in his body",)
+
+
+def test_a_second_question_after_and_is_a_part_of_its_own() -> None:
+    assert split_parts("my mum on celexa how long does it stay in her body and whats the max dose") == (
+        "my mum on celexa how long does it stay in her body",
+        "whats the max dose",
+    )
+    assert split_parts("i feel sick and where i work it is hot") == ("i feel sick", "where i work it is hot")
+    assert split_parts("my sister and her husband take it") == ("my sister and her husband take it",)
 
 
 def test_a_stem_sequence_two_entries_share_finds_neither() -> None:
