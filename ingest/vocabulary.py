@@ -24,7 +24,7 @@ _AGE = re.compile(
 )
 OLDER_FROM, YOUNG_UNDER = 60, 18
 # Words patients put inside a phrase without changing it: "cant even cry" is "cant cry".
-_FILLER = r"(?:even|really|just|literally|actually|totally|properly|ever|still)"
+_FILLER = r"(?:even|really|just|literally|actually|totally|properly|ever|still|way|far|pretty|super)"
 _FILLERS = re.compile(rf"(?<= ){_FILLER} ")
 # A phrase's words as the inflection-tolerant pass sees them: split at spaces, edge punctuation dropped.
 _TOKEN = re.compile(r"[^\s.,;:!?()\"]+(?:[.,][^\s.,;:!?()\"]+)*")

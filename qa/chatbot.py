@@ -39,6 +39,7 @@ from qa.question import (
     is_english,
     is_everyday,
     own_words,
+    what_is_told,
 )
 from qa.retrieval import Mode, Query, Retriever
 from qa.safety import route
@@ -476,7 +477,7 @@ class Chatbot:
                 question.populations - elsewhere,
                 lexicon,
                 vocabulary,
-                asked[i - 1] if i else "",
+                what_is_told(asked[i - 1], served.corpus_words) if i else "",
                 whole=question.text,
                 carried=carried if carried not in text and _POINTS_BACK.search(text) else "",
             )

@@ -11,7 +11,7 @@ from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS as _STOP
 from ingest.text import content_terms, stem
 from ingest.vocabulary import Vocabulary
-from qa.question import COMBINED, GENERIC, is_everyday, question_type, without_scenery
+from qa.question import COMBINED, GENERIC, is_everyday, question_type
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
@@ -460,7 +460,7 @@ def part_question(
     how common is it"); a condition the `whole` question names comes along too, and what a rewritten
     follow-up `carried` for a part that points back at it."""
     extra: list[str] = [carried] if carried else []
-    subject = " ".join(w for w in re.findall(r"[a-z][a-z'-]+", without_scenery(earlier).lower()) if w not in _STOP)
+    subject = " ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP)
     named_class = _CLASS_WORD.search(earlier)
     # the part before's subject without the medicines it names (they come along below when this part names none)
     topic = " ".join(w for w in subject.split() if not lexicon.mentions(w, fuzzy=False) and not _CLASS_WORD.search(w))

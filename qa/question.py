@@ -596,10 +596,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     class_named = 0  # ... of which class words ("SSRIs")
     after_missing = -1  # where the last word of the question the corpus never uses ends
     present_before = 0  # ... and of the context before it ("dad has had two falls. could the tablets be to blame?")
+    chatter = _chatter(text[: max(text.rfind(question, 0, carried_from), 0)] + " .", corpus, drug_spans)
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = re.sub(r"['’]s$", "", hit.group(0).lower()).replace("'", "").replace("’", "")  # "blogger's" → blogger
         if (
-            any(s <= hit.start() < e for s, e in [*drug_spans, *markup, *aliases])
+            any(s <= hit.start() < e for s, e in [*drug_spans, *markup, *aliases, *chatter])
             or word in STOPWORDS
             or word in lay_words
             or word in GENERIC
@@ -930,10 +931,47 @@ _SCENERY = re.compile(
 )
 
 
+# A short remark that asks nothing and names nothing the sources speak of: "Bit awkward this.", "Be honest."
+CHATTER_WORDS = 5
+_WH = re.compile(r"^\W*(?:what|how|why|when|where|who|which)\b", re.I)
+_SENTENCE = re.compile(r"[^.!?\n]+[.!?\n]+|[^.!?\n]+$")
+
+
+def _chatter(text: str, corpus: CorpusWords, drug_spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The spans of the short remarks before the text's last sentence: at most CHATTER_WORDS words, not a
+    question, naming no medicine and no specific word the sources use ("Bit awkward this.", "OK, that makes
+    sense I suppose.")."""
+    spans = []
+    for m in list(_SENTENCE.finditer(text))[:-1]:  # the last sentence is what is asked
+        said = m.group(0)
+        found = words(said)
+        if (
+            not found
+            or len(found) > CHATTER_WORDS
+            or "?" in said
+            or _YES_NO.search(said)
+            or _WH.search(said)
+            or any(m.start() <= s < m.end() for s, _ in drug_spans)
+            or any((corpus.known(w) and not is_everyday(w)) or not is_english(w) for w in found)
+        ):
+            continue
+        spans.append((m.start(), m.end()))
+    return spans
+
+
 def without_scenery(text: str) -> str:
     """The text without who the asker is and where they live ("I'm a receptionist in Leeds"), which say
     nothing of what a later part of the question asks about."""
     return _SCENERY.sub(" ", text)
+
+
+def what_is_told(text: str, corpus: CorpusWords) -> str:
+    """What a part of a question tells, for a later part that leans on it: without who asks, where they live,
+    and short remarks ("Bit awkward this.")."""
+    spans = _chatter(text, corpus, [(m.start, m.end) for m in corpus.lexicon.mentions(text)])
+    for start, end in reversed(spans):
+        text = f"{text[:start]} {text[end:]}"
+    return without_scenery(text)
 
 
 # "is that a known side effect", "is the prozac doing this": the question is about what the story before it told

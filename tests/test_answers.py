@@ -905,3 +905,15 @@ def test_chat_around_a_covered_question_does_not_decline_it(model_bot, question:
     answer = model_bot.ask(question)
     assert answer.kind == "answer", answer.text
     assert quoted in answer.text
+
+
+def test_a_short_remark_before_a_question_is_not_its_topic(model_bot) -> None:
+    """'Bit awkward this.' asks nothing and names nothing the sources cover: the question after it is answered,
+    and a later part leaning on it carries none of it; 'finish way too quickly' is 'finish too quickly'."""
+    answer = model_bot.ask(
+        "Bit awkward this. I'm 34, UK, and I finish way too quickly in bed which is causing rows with my wife. "
+        "Is there an actual tablet licensed here for that? And do you have to take it every day?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "Dapoxetine (Priligy)" in answer.text
+    assert "awkward" not in answer.text

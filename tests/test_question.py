@@ -1230,3 +1230,11 @@ def test_an_everyday_word_ending_in_ing_is_the_subject_unless_it_acts_on_what_fo
     assert swimming.uncovered == ("swimming",) and swimming.uncovered_topic
     ruining = analyse("is prozac ruining my bleeding risk", words)
     assert not ruining.uncovered and not ruining.uncovered_topic
+
+
+def test_a_short_remark_is_skipped_but_never_the_question_or_a_name(words) -> None:
+    assert not analyse("Bit awkward this. I finish too quickly in bed. Is there a tablet for that?", words).uncovered
+    # the asked sentence itself, however short, is judged
+    assert analyse("I take sertraline. and can it cause tinnitus", words).uncovered
+    # a short sentence naming something that is no English word may be a medicine
+    assert analyse("Also on lamotrigine. Is sertraline ok to take at night?", words).unknown_names
