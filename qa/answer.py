@@ -80,7 +80,10 @@ _SOMEONE_ELSE = re.compile(
 _LABEL_CITED = re.compile(r"\([^()]*\blabels?\b[^()]*\)", re.I)  # "(Prozac label)", "(Effexor XR label)"
 _REFERS_BACK = re.compile(  # "... with any of these medicines": what they are is said just before
     r"\b(?:these|those|such) (?:medicines|drugs|combinations|conditions|signs|symptoms|numbers|ratios|comparisons|enzymes|problems)\b"
-    r"|\b(?:that|this|the same) (?:review|study|analysis|reanalysis|meta-analysis|trial|survey|paper|finding|warning|estimate)\b",
+    r"|\b(?:that|this|the same) (?:review|study|analysis|reanalysis|meta-analysis|trial|survey|paper|finding|warning|estimate)\b"
+    # "In both of those escitalopram cases, ...": a short lead-in to what was just described
+    r"|^\W*(?:in|of|for|among|from|with|after|by)\s+(?:(?:both|all|each|either|neither|some|most|many|none|one)\s+of\s+)?"
+    r"(?:these|those|them|both)\b",
     re.I,
 )
 _ALSO = re.compile(

@@ -917,3 +917,10 @@ def test_a_short_remark_before_a_question_is_not_its_topic(model_bot) -> None:
     assert answer.kind == "answer", answer.text
     assert "Dapoxetine (Priligy)" in answer.text
     assert "awkward" not in answer.text
+
+
+def test_a_sentence_opening_on_those_cases_brings_the_one_describing_them(model_bot) -> None:
+    answer = model_bot.ask("lexapro got me yawning nonstop is that normal, also can i take melatonin with it")
+    assert answer.kind == "answer", answer.text
+    assert "In both of those escitalopram cases" in answer.text
+    assert "described two women on long-term escitalopram" in answer.text, answer.text
