@@ -465,7 +465,7 @@ class Chatbot:
                 )
                 lacked = before.unknown_names or topic
             unknown = _named_last(asked[i - 1], lacked, lexicon) if i and lacked else ""
-            if unknown and not lexicon.mentions(text) and not CLASS_WORDS.search(text):
+            if unknown and not _names_own_subject(text, lexicon):
                 # "... whats the normal dose of buspar and how many times a day do you take it", "what is seroquel
                 # and is 25mg a normal dose": the medicine the sources lack, named last, not the SSRI before it
                 out.append(analyse(f"{text} ({unknown})", served.corpus_words))
@@ -507,15 +507,19 @@ class Chatbot:
             quoted.update(draft.rows)
             drafts.append(draft)
         answered = [d for d in drafts if d.kind == "answer"]
-        missing = [
-            d.not_covered or f"“{p.text.rstrip(' ?')}”"
-            for p, d in zip(parts, drafts, strict=True)
-            if d.kind != "answer" or d.not_covered
-        ]
+        missing = list(
+            dict.fromkeys(
+                d.not_covered or f"“{p.text.rstrip(' ?')}”"
+                for p, d in zip(parts, drafts, strict=True)
+                if d.kind != "answer" or d.not_covered
+            )
+        )
         # a part left out, and the rest only loosely answered: declined whole, as a half-covered question is
         loose = bool(missing) and max((d.best_similarity for d in answered), default=0.0) < (
             self.settings.answer.partial_relevance
         )
+        # ... or no part answered whole: "does TMS work, and is it safe while on Zoloft" is about TMS throughout
+        loose = loose or (bool(missing) and all(d.not_covered for d in answered))
         if not answered or loose:
             best = max(d.best_similarity for d in drafts)
             return Draft("no_answer", best_similarity=best, not_covered=missing[0]), list(found.values())
@@ -550,6 +554,26 @@ class Chatbot:
         return Answer(
             kind, text, [], messages.DISCLAIMER, question=question, standalone_question=standalone, timings=timings
         )
+
+
+# "is it safe to have while still on Zoloft": the medicine after "while on" is the setting, "it" something else
+_SETTING_DRUG = re.compile(
+    r"\b(?:while|whilst|when|if|alongside|with|on top of)\s+(?:i'?m\s+|i am\s+|you'?re\s+|still\s+)*"
+    r"(?:on|taking|using)\s+(?:my\s+|the\s+|your\s+)?\S+",
+    re.I,
+)
+
+
+def _names_own_subject(part: str, lexicon: Lexicon) -> bool:
+    """Whether a part names a medicine, or the class, that it asks about, not only one it is taken with."""
+    mentions = lexicon.mentions(part)
+    if CLASS_WORDS.search(part):
+        return True
+    if not mentions:
+        return False
+    settings = [(m.start(), m.end()) for m in _SETTING_DRUG.finditer(part)]
+    in_setting = all(any(a <= m.start < b for a, b in settings) for m in mentions)
+    return not (in_setting and _POINTS_BACK.search(part))
 
 
 def _finds_nothing(part: Question) -> bool:

@@ -924,3 +924,15 @@ def test_a_sentence_opening_on_those_cases_brings_the_one_describing_them(model_
     assert answer.kind == "answer", answer.text
     assert "In both of those escitalopram cases" in answer.text
     assert "described two women on long-term escitalopram" in answer.text, answer.text
+
+
+def test_a_later_part_about_what_the_sources_lack_taken_with_a_known_medicine_is_declined_too(model_bot) -> None:
+    """'is it safe while still on Zoloft': Zoloft is what it is taken with, 'it' is the TMS the part before
+    asked about; no part is covered, so the question is declined, naming TMS once."""
+    answer = model_bot.ask(
+        "Tried three antidepressants now, Celexa, Zoloft and Effexor, none did much. A clinic near me advertises "
+        "TMS, the magnet treatment on your head. Does TMS actually work for depression, "
+        "and is it safe to have while still on Zoloft?"
+    )
+    assert answer.kind == "no_answer", answer.text
+    assert "don't cover TMS," in answer.text and answer.citations == []
