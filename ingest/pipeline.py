@@ -38,6 +38,9 @@ from ingest.types import Chunk
 from ingest.vocabulary import VocabularyError, read_entries
 
 MANIFEST_VERSION = 1
+# What a generation holds beyond the vectors the collection keeps: a new file (headings.npy at 2) rebuilds the
+# generation from the stored vectors without embedding the chunks again.
+GENERATION_FORMAT = 2
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
 
@@ -193,7 +196,7 @@ def ingest(
     name = collection_name(settings, identity)
     report.collection = name
     docs_meta = {d.source_id: DocumentRecord.of(d).model_dump(mode="json") for d in scan.documents}
-    state = _digest(name, [c.chunk_id for c in chunks], asdict(side), docs_meta)
+    state = _digest(name, [c.chunk_id for c in chunks], asdict(side), docs_meta, GENERATION_FORMAT)
     index_path = settings.index.path
 
     with writer_lock(index_path):
@@ -244,6 +247,7 @@ def ingest(
         chunk_vectors = _chunk_vectors(chunks, vectors)
         claim_vectors = _embed([claim_text(c) for c in side.claims], embedder, chunk_vectors.shape[1])
         question_vectors = _embed([q["question"] for q in side.questions], embedder, chunk_vectors.shape[1])
+        heading_vectors = _heading_vectors(chunks, embedder, chunk_vectors.shape[1])
 
         lexicon = Lexicon([]) if not side.drugs else _lexicon_from(side.drugs)
         bm25 = lexical.build([lexicon.expand(embedding_text(c)) for c in chunks])
@@ -272,6 +276,7 @@ def ingest(
                 "chunks.npy": chunk_vectors,
                 "claims.npy": claim_vectors,
                 "questions.npy": question_vectors,
+                "headings.npy": heading_vectors,
             },
             writers={"bm25": lambda path: lexical.save(bm25, path)},
         )
@@ -282,6 +287,18 @@ def ingest(
     _export_query_model(settings)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
+
+
+def _heading_vectors(chunks: list[Chunk], embedder: Embedder, dimensions: int) -> np.ndarray:
+    """Each reference chunk's section heading, the patient question its section answers ("What should I watch
+    for in my baby?"), embedded once per heading; zeros for article chunks, whose headings are not questions."""
+    headings = sorted({c.section for c in chunks if c.source_kind == "reference" and c.section})
+    vectors = dict(zip(headings, _embed(headings, embedder, dimensions), strict=True))
+    out = np.zeros((len(chunks), dimensions), np.float32)
+    for i, c in enumerate(chunks):
+        if c.source_kind == "reference" and c.section in vectors:
+            out[i] = vectors[c.section]
+    return out
 
 
 def _embed(texts: list[str], embedder: Embedder, dimensions: int) -> np.ndarray:

@@ -24,6 +24,7 @@ from qa.question import CLASS_WORDS, SECTION_KINDS, Question, shouted
 from qa.types import Passage, QueryVectors
 
 LEXICAL_WEIGHT = 0.20
+HEADING_MARGIN = 0.15  # how much less close a sentence is than the heading of its section
 DRUG_MATCH_BONUS = 0.10
 CARRIED_DRUG_BONUS = 0.07  # ... when the drug only comes from what a follow-up carries: the setting, not the ask
 DRUG_MISMATCH_PENALTY = 0.15
@@ -351,6 +352,15 @@ class ExtractiveAnswerer:
                 if (question.about_articles and kind == "reference")
                 else (0.0 if question.about_articles else ARTICLE_PENALTY[kind])
             )
+            if len(index.heading_vectors) == len(index.chunks) and kind == "reference":
+                # A note's headings are the questions patients ask ("What should I watch for in my baby?"): a
+                # question close to one is close, a little less, to every sentence of the section answering it.
+                heading = index.heading_vectors[ci]
+                asked_like = float(heading @ vector)
+                if aspect_vector is not None:
+                    asked_like = max(asked_like, float(heading @ aspect_vector))
+                bases = np.maximum(bases, asked_like - HEADING_MARGIN)
+                sims = np.maximum(sims, asked_like - HEADING_MARGIN)
             for row, sim, base in zip(rows, sims, bases, strict=True):
                 row = int(row)
                 sim = max(float(sim), asked.get(row, -1.0))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,6 +41,8 @@ class LoadedIndex:
     vocabulary: Vocabulary = field(default_factory=lambda: Vocabulary([]))
     questions: list[PlacedQuestion] = field(default_factory=list)  # what article passages answer
     question_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
+    # per chunk, its section heading's vector (zeros where the heading is no patient question, or none stored)
+    heading_vectors: np.ndarray = field(default_factory=lambda: np.zeros((0, 0), np.float32))
     chunk_row: dict[str, int] = field(default_factory=dict)
     sentences_of_chunk: list[np.ndarray] = field(default_factory=list)
     question_chunks: np.ndarray = field(init=False, repr=False)  # chunk row of each passage question
@@ -149,12 +152,18 @@ def open_index(settings: Settings) -> LoadedIndex | None:
             vocabulary=Vocabulary([Entry.model_validate(e) for e in m.get("vocabulary", [])]),
             questions=[PlacedQuestion.model_validate(q) for q in m.get("questions", [])],
             question_vectors=np.load(generation.path / "questions.npy", allow_pickle=False),
+            heading_vectors=_optional(generation.path / "headings.npy"),
         )
     except (OSError, KeyError, ValueError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
         raise IndexUnavailable(
             f"index generation {generation.path} is incomplete ({exc}); run `ssri-qa ingest` to rebuild it"
         ) from None
     return index
+
+
+def _optional(path: Path) -> np.ndarray:
+    """A vectors file a generation from before it was added lacks: none then, and the answers do without."""
+    return np.load(path, allow_pickle=False) if path.exists() else np.zeros((0, 0), np.float32)
 
 
 def ensure_index(settings: Settings, embedder: Any = None) -> LoadedIndex:

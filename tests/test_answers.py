@@ -936,3 +936,15 @@ def test_a_later_part_about_what_the_sources_lack_taken_with_a_known_medicine_is
     )
     assert answer.kind == "no_answer", answer.text
     assert "don't cover TMS," in answer.text and answer.citations == []
+
+
+def test_a_question_worded_like_a_notes_heading_finds_that_section(model_bot) -> None:
+    """'What should I watch for in my baby?' heads the breastfeeding note's section on the signs to report;
+    the question is near the heading though far from the sentence's own words."""
+    history = [
+        {"role": "user", "content": "is it ok to breastfeed on setraline"},
+        {"role": "assistant", "content": "Many people can keep breastfeeding while taking an SSRI."},
+    ]
+    answer = model_bot.ask("ok wat shud i watch for in my baby then", history=history)
+    assert answer.kind == "answer", answer.text
+    assert "unusually sleepy" in answer.text

@@ -114,6 +114,21 @@ def test_generation_has_bm25_and_sentence_vectors(fake_settings) -> None:
     assert index is not None and len(index.sentence_rows) == len(index.sentence_vectors) > 0
 
 
+def test_each_reference_chunk_keeps_its_section_headings_vector(fake_settings) -> None:
+    embedder = FakeEmbedder()
+    ingest(fake_settings, embedder=embedder)
+    index = open_index(fake_settings)
+    assert index is not None and index.heading_vectors.shape == (len(index.chunks), index.chunk_vectors.shape[1])
+    for chunk, vector in zip(index.chunks, index.heading_vectors, strict=True):
+        if chunk.source_kind == "reference" and chunk.section:
+            assert np.allclose(vector, embedder.embed([chunk.section])[0]), chunk.section
+        else:
+            assert not vector.any(), chunk.chunk_id  # an article's headings are no patient questions
+    # A generation written before headings were kept still opens; its answers do without them.
+    (read_current(fake_settings.index.path).path / "headings.npy").unlink()
+    assert open_index(fake_settings).heading_vectors.size == 0
+
+
 def test_passage_questions_are_placed_on_their_quote_and_embedded(fake_settings, test_corpus: Path) -> None:
     """corpus/questions.yaml: each question is kept with the chunk and the sentence its quote is in, and a
     question matching one of them finds that chunk first (on questions about the articles)."""
