@@ -174,12 +174,36 @@ class Vocabulary:
             last = first + m.group(1).count(" ")
             a, b = tokens[first][0], tokens[last][1]
             said = [norm[x:y] for x, y in tokens[first : last + 1]]
-            if any(a < end and start < b for start, end in taken) or _number_differs(
-                said, self._written_as[m.group(1)]
+            written = self._written_as[m.group(1)]
+            if (
+                any(a < end and start < b for start, end in taken)
+                or _number_differs(said, written)
+                or not _inflections_of(said, written)
             ):
                 continue
             found.append((norm[a:b], self._by_stems[m.group(1)]))
         return found
+
+
+def _inflections_of(said: list[str], written: list[set[str]]) -> bool:
+    """Each word the text says is a form of the phrase's word ("spins" of "spinning"): the stemmer also joins
+    words of other kinds ("dependent" and "dependence"), which say something else."""
+    return all(
+        word in forms or (word in _WHOSE and forms & _WHOSE) or any(_bases(word) & _bases(f) for f in forms)
+        for word, forms in zip(said, written, strict=True)
+    )
+
+
+def _bases(word: str) -> set[str]:
+    """What a word may be an inflection of: 'spinning' → spinn, spin, spinne; 'tired' → tir, tire."""
+    out = {word}
+    for suffix in ("ing", "ed", "es", "s", "d"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            base = word[: -len(suffix)]
+            out |= {base, base + "e"}
+            if len(base) >= 3 and base[-1] == base[-2]:
+                out.add(base[:-1])
+    return out
 
 
 def _number_differs(said: list[str], written: list[set[str]]) -> bool:

@@ -417,6 +417,10 @@ def test_a_phrase_is_found_in_the_inflections_patients_use() -> None:
     assert vocabulary.expand("the best treatment for migraine").terms == ""
     # One-word phrases are matched only as written ("stop" is not the treatment's stopping).
     assert vocabulary.expand("ringing non stop").terms == ""
+    # Words the stemmer joins that are not forms of one another say something else.
+    other_kind = Vocabulary([Entry(say=["addicted to it"], means="dependence")])
+    assert other_kind.expand("is it addictive to it").terms == ""
+    assert other_kind.expand("am i addicting to it").terms == "dependence"
 
 
 def test_whose_it_is_does_not_change_a_phrase() -> None:
