@@ -948,3 +948,9 @@ def test_a_question_worded_like_a_notes_heading_finds_that_section(model_bot) ->
     answer = model_bot.ask("ok wat shud i watch for in my baby then", history=history)
     assert answer.kind == "answer", answer.text
     assert "unusually sleepy" in answer.text
+
+
+def test_whether_a_medicine_can_still_be_had_is_answered_with_where_it_was_withdrawn(model_bot) -> None:
+    answer = model_bot.ask("I live in Germany. Is Serzone still available?")
+    assert answer.kind == "answer", answer.text
+    assert answer.text.startswith("The Serzone brand was withdrawn in Europe"), answer.text
