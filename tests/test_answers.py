@@ -895,6 +895,10 @@ def test_a_symptom_in_another_inflection_finds_the_vocabulary_entry(model_bot) -
         ("Blimey, that's long. So how long would I have to wait after my last Prozac before an MAOI?", "5 weeks"),
         ("been on viibryd 20mg for a couple of days now. how soon can my dr bump me up to 40?", "40 mg"),
         (
+            "I had to hand in my licence. I'm on sertraline now. How soon can I realistically get my licence back?",
+            "3 months",
+        ),
+        (
             "I'm a receptionist in Leeds and I've worried about absolutely everything for years, just constant dread. "
             "What does the UK guidance actually offer for this? Is it just tablets?",
             "intensive talking therapy",
