@@ -33,6 +33,20 @@ def stem(word: str) -> str:
     return str(stemmer().stemWord(word.lower()))
 
 
+def base_forms(word: str) -> list[str]:
+    """What an inflected word may be a form of: 'messed' → 'mess', 'hoped' → 'hope', 'stopped' → 'stop'."""
+    out = []
+    for suffix in ("ed", "ing", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            base = word[: -len(suffix)]
+            out.append(base)
+            if suffix in ("ed", "ing"):
+                out.append(base + "e")
+                if len(base) >= 3 and base[-1] == base[-2]:
+                    out.append(base[:-1])
+    return out
+
+
 def content_terms(text: str) -> set[str]:
     """Stems of the words that carry meaning (stopwords and one-letter words dropped)."""
     kept = [w for w in words(text) if w not in STOPWORDS]

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from ingest.datafile import validated
-from ingest.text import stemmer
+from ingest.text import base_forms, stemmer
 
 Population = Literal["older", "young", "pregnant", "breastfeeding"]
 # "my dad is 70", "a 15 year old", "15yo", "aged 82": an age turns into a population.
@@ -119,10 +119,10 @@ class Vocabulary:
             with_fillers = [] if unfilled == norm else [m.group(0) for m in self._pattern.finditer(unfilled)]
             seen |= set(with_fillers)
             inflected = [f for f in self._inflected(norm, [(m.start(), m.end()) for m in written]) if f[0] not in seen]
-            entry_of = {**self._entry_of, **dict(inflected)}
+            inflected_entry = dict(inflected)
             found_all = [*found_as_written, *(f for f in with_fillers if f not in found_as_written)]
             for found in [*found_all, *(f for f, _ in inflected)]:
-                entry = entry_of.get(found)
+                entry = inflected_entry.get(found) or self._entry_of.get(found)
                 if entry is None:
                     continue
                 phrases.append(found)
@@ -189,21 +189,11 @@ def _inflections_of(said: list[str], written: list[set[str]]) -> bool:
     """Each word the text says is a form of the phrase's word ("spins" of "spinning"): the stemmer also joins
     words of other kinds ("dependent" and "dependence"), which say something else."""
     return all(
-        word in forms or (word in _WHOSE and forms & _WHOSE) or any(_bases(word) & _bases(f) for f in forms)
+        word in forms
+        or (word in _WHOSE and forms & _WHOSE)
+        or any({word, *base_forms(word)} & {f, *base_forms(f)} for f in forms)
         for word, forms in zip(said, written, strict=True)
     )
-
-
-def _bases(word: str) -> set[str]:
-    """What a word may be an inflection of: 'spinning' → spinn, spin, spinne; 'tired' → tir, tire."""
-    out = {word}
-    for suffix in ("ing", "ed", "es", "s", "d"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            base = word[: -len(suffix)]
-            out |= {base, base + "e"}
-            if len(base) >= 3 and base[-1] == base[-2]:
-                out.add(base[:-1])
-    return out
 
 
 def _number_differs(said: list[str], written: list[set[str]]) -> bool:

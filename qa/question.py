@@ -18,7 +18,7 @@ from typing import Literal
 from rapidfuzz import fuzz, process
 
 from ingest.lexicon import Lexicon
-from ingest.text import STOPWORDS, stem, words
+from ingest.text import STOPWORDS, base_forms, stem, words
 from ingest.vocabulary import Vocabulary
 
 QuestionType = Literal[
@@ -431,21 +431,7 @@ def _adverb(word: str) -> bool:
 
 def is_everyday(word: str) -> bool:
     """A common English word, or a form of one ("messed" of "mess", "wrecking" of "wreck")."""
-    return _zipf(word) >= COMMON_ZIPF or any(_zipf(base) >= COMMON_ZIPF for base in _base_forms(word))
-
-
-def _base_forms(word: str) -> list[str]:
-    """What an inflected word may be a form of: 'messed' → 'mess', 'hoped' → 'hope', 'stopped' → 'stop'."""
-    out = []
-    for suffix in ("ed", "ing", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            base = word[: -len(suffix)]
-            out.append(base)
-            if suffix in ("ed", "ing"):
-                out.append(base + "e")
-                if len(base) >= 3 and base[-1] == base[-2]:
-                    out.append(base[:-1])
-    return out
+    return _zipf(word) >= COMMON_ZIPF or any(_zipf(base) >= COMMON_ZIPF for base in base_forms(word))
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -923,12 +909,11 @@ _PLACE_BEFORE = re.compile(
 )
 _ROLE_AFTER = re.compile(r"\s+(?:here|by trade)\b", re.I)
 # "I'm a receptionist in Leeds", "I work nights as a security guard": a job in the story, not a medicine
-_ROLE_BEFORE = re.compile(r"\b(?:i'?m|i am|as|was|work(?:s|ed|ing)? as)\s+an?\s+(?:[a-z]+\s+)?$", re.I)
-_JOB = re.compile(r"(?:ist|er|or|ian|man|woman|ant)s?$", re.I)
-_SCENERY = re.compile(
-    r"(?i:\b(?:i'?m|i am|as|work(?:s|ed|ing)? as)\s+an?\s+(?:[a-z]+\s+)?[a-z]+(?:ist|er|or|ian|man|woman|ant)s?\b)"
-    r"|\b(?:in|from|near)\s+[A-Z][a-z]+\b"
-)
+_ROLE = r"\b(?:i'?m|i am|as|was|work(?:s|ed|ing)? as)\s+an?\s+(?:[a-z]+\s+)?"
+_JOB_ENDING = r"(?:ist|er|or|ian|man|woman|ant)s?"
+_ROLE_BEFORE = re.compile(rf"{_ROLE}$", re.I)
+_JOB = re.compile(rf"{_JOB_ENDING}$", re.I)
+_SCENERY = re.compile(rf"(?i:{_ROLE}[a-z]+{_JOB_ENDING}\b)|\b(?:in|from|near)\s+[A-Z][a-z]+\b")
 
 
 # A short remark that asks nothing and names nothing the sources speak of: "Bit awkward this.", "Be honest."
