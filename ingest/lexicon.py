@@ -16,6 +16,7 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 # is not confused with ordinary words; explicit misspellings in the YAML need no fuzz.
 FUZZY_SCORE = 86
 FUZZY_MIN_LEN = 6
+SPLIT_PIECE = 6  # letters; a name split in two by speech-to-text has short pieces ("sim balta")
 
 
 class LexiconError(ValueError):
@@ -87,13 +88,35 @@ class Lexicon:
             for m in re.finditer(rf"\b{re.escape(alias)}\b", lower):
                 found.append(Mention(self.alias_to_generic[alias], text[m.start() : m.end()], m.start(), m.end()))
                 taken.append((m.start(), m.end()))
+        unmatched: list[re.Match[str]] = []
         for m in _WORD.finditer(text):
             if any(s <= m.start() < e for s, e in taken):
                 continue
             generic = self.generic(m.group()) if fuzzy else self.alias_to_generic.get(m.group().lower())
             if generic:
                 found.append(Mention(generic, m.group(), m.start(), m.end()))
+                taken.append((m.start(), m.end()))
+            else:
+                unmatched.append(m)
+        if fuzzy:
+            found.extend(self._split_names(text, unmatched))
         return sorted(found, key=lambda x: x.start)
+
+    def _split_names(self, text: str, words: list[re.Match[str]]) -> list[Mention]:
+        """A name heard and written as two short words ("lexa pro", "zo loft"): the pair read as one."""
+        out: list[Mention] = []
+        after = -1
+        for first, second in zip(words, words[1:], strict=False):
+            if first.start() < after or text[first.end() : second.start()] != " ":
+                continue
+            a, b = first.group(), second.group()
+            if max(len(a), len(b)) > SPLIT_PIECE or len(a) + len(b) < FUZZY_MIN_LEN:
+                continue
+            generic = self.generic(a + b)
+            if generic:
+                out.append(Mention(generic, text[first.start() : second.end()], first.start(), second.end()))
+                after = second.end()
+        return out
 
     def normalise(self, text: str) -> str:
         """Replace brand names and misspellings by generic names; everything else unchanged."""

@@ -30,6 +30,7 @@ from qa.index import LoadedIndex, ensure_index, open_index
 from qa.llm import Generator, LLMGenerator
 from qa.question import (
     CLASS_WORDS,
+    DRUG_NAME,
     SEARCHED_SECTION_KINDS,
     CorpusWords,
     Question,
@@ -55,6 +56,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
 _POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
+# "does it matter if I take it without eating": "it" is what is taken, a medicine, not a scheme or a service
+_TAKES_IT = re.compile(r"\b(?:take|takes|taking|took|start|starting|stop|stopping|swallow|crush)\s+it\b", re.I)
 _TOPIC_POPULATIONS = frozenset({"pregnant", "breastfeeding"})
 # A part of a question that asks something itself, rather than only telling ("my dad is 70, ..."); the
 # asking may follow a few words of context ("sertraline - can it give you a rash", "nan is on seroxat. can it").
@@ -458,12 +461,16 @@ class Chatbot:
                 before = out[-1]
                 points_back = bool(_POINTS_BACK.search(text))
                 named = bool(lexicon.mentions(asked[i - 1]))
+                # ("is Viibryd covered by Medicare ... and does it matter if I take it without eating": Viibryd)
+                taken = named and bool(_TAKES_IT.search(text))
                 topic = tuple(
                     phrase
                     for phrase in (before.uncovered if points_back and before.uncovered_topic else ())
                     if not named or not all(is_english(w) for w in phrase.lower().split())
                 )
-                lacked = before.unknown_names or topic
+                lacked = (
+                    tuple(n for n in before.unknown_names if _as_medicine(n, question.text)) if taken else ()
+                ) or (() if taken else before.unknown_names or topic)
             unknown = _named_last(asked[i - 1], lacked, lexicon) if i and lacked else ""
             if unknown and not _names_own_subject(text, lexicon):
                 # "... whats the normal dose of buspar and how many times a day do you take it", "what is seroquel
@@ -574,6 +581,17 @@ def _names_own_subject(part: str, lexicon: Lexicon) -> bool:
     settings = [(m.start(), m.end()) for m in _SETTING_DRUG.finditer(part)]
     in_setting = all(any(a <= m.start < b for a, b in settings) for m in mentions)
     return not (in_setting and _POINTS_BACK.search(part))
+
+
+def _as_medicine(name: str, text: str) -> bool:
+    """Whether the text speaks of `name` as something taken ("the normal dose of buspar", "add buspar"), or it
+    has a medicine's ending; "covered by Medicare" is neither."""
+    taken = re.compile(
+        rf"\b(?:dose|doses|dosage|mg|take|takes|taking|took|add|adding|start|starting|on|prescribed)\s+(?:of\s+)?"
+        rf"(?:my\s+|the\s+|some\s+|her\s+|his\s+)?{re.escape(name)}\b",
+        re.I,
+    )
+    return bool(taken.search(text) or DRUG_NAME.search(name.lower()))
 
 
 def _finds_nothing(part: Question) -> bool:

@@ -153,6 +153,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"\b(how long|how soon|when (?:will|does|do|should|can)|how many (?:days|weeks|months|hours)|how quickly|how fast"
             r"|(?:does|do|will|would) (?:it|they|this|that|these|the \w+) (?:ever )?(?:go away|wear off|settle|ease|pass|get better)"
+            # "will the nausea from my zoloft go away", "is the jitteriness ever going to settle down"
+            r"|(?:does|do|will|would|is|are)\b[^?.]{1,50}\b(?:go(?:es|ing)? away|wear(?:s|ing)? off|die(?:s)? down|settle(?:s)? down)"
             # "been on it 10 days and feel the same, is it even working": whether it has had time to work
             r"|(?:is|are) (?:it|they|this|these|the \w+) (?:even |actually |really )?(?:working|doing anything)(?: yet)?"
             r"|should (?:i|he|she|they|we) (?:be )?(?:feel|feeling|notice|noticing) (?:\w+ ){0,3}by now"
@@ -549,6 +551,11 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         aspect_text = f"{aspect_text} ({terms})"
 
     drug_spans = [(m.start, m.end) for m in mentions]
+    # "ibuprofen for period cramps with my Zoloft": what one of two medicines is taken for says why, not what is
+    # asked; their combination is the topic
+    purposes = (
+        [(m.end, m.end + p.end()) for m in mentions if (p := _PURPOSE.match(text[m.end :]))] if len(drugs) >= 2 else []
+    )
     lay_words = {w for phrase in expansion.phrases for w in words(phrase)}
     key: set[str] = set()
     uncovered: list[str] = []
@@ -647,6 +654,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                     or (shouted(hit.group(0)) and not text.isupper())
                 )
                 and not CLASS_WORDS.fullmatch(word)
+                and not any(s <= hit.start() < e for s, e in purposes)
             ):
                 # A term written in capitals ("PPHN") is named as the subject: it comes before a rare lower-case word.
                 rank = 0 if shouted(hit.group(0)) and not text.isupper() else used_in
@@ -964,6 +972,8 @@ _STORY_POINTED_AT = re.compile(
     r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",
     re.I,
 )
+# "for period cramps", "for his bad knee": up to four words, ending before the next clause or medicine
+_PURPOSE = re.compile(r"\s+for\s+(?:(?!(?:with|and|or|while|whilst|alongside|on|if|but|when)\b)[a-z'’]+\s*){1,4}", re.I)
 _PAIR = re.compile(r"\b(?:both|together|the two|the pair|mix(?:ing)? (?:them|the two)|combine them)\b", re.I)
 _JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what did it feel like": a second question
 

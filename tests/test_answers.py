@@ -958,3 +958,31 @@ def test_whether_a_medicine_can_still_be_had_is_answered_with_where_it_was_withd
     answer = model_bot.ask("I live in Germany. Is Serzone still available?")
     assert answer.kind == "answer", answer.text
     assert answer.text.startswith("The Serzone brand was withdrawn in Europe"), answer.text
+
+
+def test_what_one_of_two_medicines_is_taken_for_is_not_the_topic(model_bot) -> None:
+    """'ibuprofen for period cramps with my Zoloft' asks about the combination; the cramps say why. The part
+    the sources lack (the pill) is named, and the bleeding risk of an NSAID with an SSRI is the answer."""
+    answer = model_bot.ask(
+        "Can I take ibuprofen for period cramps with my Zoloft, and will the Zoloft stop my contraceptive pill working?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "contraceptive pill" in answer.text.split("\n")[0]
+    assert "much higher when an SSRI is combined with non-steroidal" in answer.text, answer.text
+
+
+def test_it_taken_in_a_later_part_is_the_medicine_not_the_scheme_before_it(model_bot) -> None:
+    """'covered by Medicare ... and does it matter if I take it without eating': what is taken is Viibryd."""
+    answer = model_bot.ask("Is Viibryd covered by Medicare Part D, and does it matter if I take it without eating?")
+    assert answer.kind == "answer", answer.text
+    assert "Medicare" in answer.text.split("\n")[0]
+    assert "halve" in answer.text, answer.text
+
+
+def test_it_taken_in_a_later_part_is_still_the_unknown_medicine_asked_about(model_bot) -> None:
+    answer = model_bot.ask(
+        "my psych wants to add buspar to my lexapro, whats the normal dose of buspar and how many times a day "
+        "do you take it?"
+    )
+    assert answer.kind == "no_answer", answer.text
+    assert "buspar" in answer.text

@@ -332,3 +332,22 @@ def test_lexicon_errors_name_the_field(tmp_path: Path) -> None:
     bad.write_text("drugs:\n  - {generic: x1, class: SSRI, reference: null}\n")
     with pytest.raises(LexiconError, match=r"drugs\[0\] field 'generic'"):
         load_lexicon(bad)
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "generic"),
+    [
+        ("um im on zo loft and it makes me sick", "zo loft", "sertraline"),
+        ("is it ok to drink on lexa pro", "lexa pro", "escitalopram"),
+        ("they have me on pro zack", "pro zack", "fluoxetine"),
+    ],
+)
+def test_a_name_speech_to_text_wrote_as_two_words_is_read_as_one(text: str, surface: str, generic: str) -> None:
+    lexicon = load_lexicon(CORPUS / "drugs.yaml")
+    assert [(m.surface, m.generic) for m in lexicon.mentions(text)] == [(surface, generic)]
+
+
+def test_two_everyday_words_are_not_joined_into_a_medicine() -> None:
+    lexicon = load_lexicon(CORPUS / "drugs.yaml")
+    for text in ("the pro and con of it", "i feel so low today and my mum is sad", "zo loft"[:2] + " tired"):
+        assert lexicon.mentions(text) == [], text

@@ -65,6 +65,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("is the chemical imbalance a myth", "truth"),
         ("when did the black box warning get extended to young adults", "year"),
         ("4 days into sertraline and i feel sick, does it go away", "duration"),
+        # whether it passes, however the thing asked about is named
+        ("Will the nausea from my zoloft go away", "duration"),
+        ("is the jittery feeling on prozac ever going to settle down", "duration"),
         ("what does the FINISH thing stand for with withdrawal", "definition"),
         ("which ssri showed up the most in breastfed babies", "ranking"),
         ("what does coming off paxil feel like", "signs"),
