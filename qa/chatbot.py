@@ -63,7 +63,9 @@ _TOPIC_POPULATIONS = frozenset({"pregnant", "breastfeeding"})
 # asking may follow a few words of context ("sertraline - can it give you a rash", "nan is on seroxat. can it").
 _ASKS = re.compile(
     r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
-    r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"  # "I'm also wondering whether botox ..."
+    r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"
+    # unpunctuated speech: "my grandpa is 70 and on celexa whats the max dose for him"
+    r"|\bwhat(?:'s|’s|s| is| are)\s"  # "I'm also wondering whether botox ..."
     # "and if i have a couple of drinks am i ok to drive", "random q but is it true ...": a verb before its subject
     r"|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bthey\s)(?<!\bhe\s)(?<!\bshe\s)"
     r"\b(?:am|is|are|can|could|should|would|will|does|do|did)\s+(?:i|it|he|she|we|they|you|that|this|there)\b",

@@ -431,6 +431,14 @@ def _adverb(word: str) -> bool:
     return word.endswith("ly") and len(word) > 5 and is_english(word[:-2])
 
 
+def _graded(word: str) -> bool:
+    """'weaker', 'safest': an everyday word's comparative, which grades what is asked about, not names it."""
+    return any(
+        word.endswith(suffix) and len(word) - len(suffix) >= 3 and _zipf(word[: -len(suffix)] + base) >= COMMON_ZIPF
+        for suffix, base in _COMPARATIVE_ENDINGS
+    )
+
+
 def is_everyday(word: str) -> bool:
     """A common English word, or a form of one ("messed" of "mess", "wrecking" of "wreck")."""
     return _zipf(word) >= COMMON_ZIPF or any(_zipf(base) >= COMMON_ZIPF for base in base_forms(word))
@@ -480,7 +488,8 @@ def own_words(text: str) -> str:
 def split_parts(text: str) -> tuple[str, ...]:
     """'what is X and how long does it take?' → ('what is X', 'how long does it take')."""
     pieces = re.split(
-        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will|would|did|where|(?:what|how|when|who)'?s)\b)"
+        # "and also like how long does it last": filler words after the joining word belong to neither part
+        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?:(?:also|like|um+|uh+|so|then|just|basically)\s+)*(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will|would|did|where|(?:what|how|when|who)'?s)\b)"
         r"|\s+(?=[2-9][.)]\s)",  # a numbered list: "1) how long ... 2) am i likely ..."
         text,
         flags=re.I,
@@ -650,7 +659,13 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 0 < corpus.stem_counts.get(stem(word), 0) <= RARE_CHUNKS
                 and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
                 and (
-                    not (is_everyday(word) or typo_of_everyday(word) or _verb_like(word) or _adverb(word))
+                    not (
+                        is_everyday(word)
+                        or typo_of_everyday(word)
+                        or _verb_like(word)
+                        or _adverb(word)
+                        or _graded(word)
+                    )
                     or (shouted(hit.group(0)) and not text.isupper())
                 )
                 and not CLASS_WORDS.fullmatch(word)

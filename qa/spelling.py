@@ -5,11 +5,16 @@ Without this a shorthand word is a word neither English nor the sources know, wh
 takes for the name of something the sources lack ("shud" → declined), and "n" never splits a two-part
 question. Only shorthand that stands for one thing is here: "2" and "4" ("take 2 today", "4 weeks") and
 "yr" (year or your), "bout" (a bout of nausea) and "prob" (problem or probably) are left as written.
+
+Numbers written out above twelve ("she's eighty", "seventy five mg") are written as digits, as the sources
+write ages and doses; smaller ones ("that one", "two of them", "week one") stay words.
 """
 
 from __future__ import annotations
 
 import re
+
+from text_to_num import alpha2digit
 
 CHAT_WORDS: dict[str, str] = {
     "u": "you",
@@ -87,6 +92,22 @@ _CHAT = re.compile(
 )
 
 
+SMALLEST_SPELT_NUMBER = 12  # numbers up to this stay words: "one" and "two" are as often not numbers at all
+_UNITS = r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+_LARGE = r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_NUMBER_RUN = re.compile(
+    rf"\b(?:(?:{_UNITS})[ -])?(?:hundred(?:[ -](?:and[ -])?(?:{_LARGE}|{_UNITS})(?:[ -](?:{_UNITS}))?)?|(?:{_LARGE})(?:[ -](?:{_UNITS}))?)\b",
+    re.I,
+)
+
+
 def plain_words(text: str) -> str:
-    """The text with each chat shorthand written out; everything else, case included, as it was."""
-    return _CHAT.sub(lambda m: CHAT_WORDS[m.group(1).lower()], text)
+    """The text with each chat shorthand written out and large numbers in digits; everything else, case
+    included, as it was."""
+    text = _CHAT.sub(lambda m: CHAT_WORDS[m.group(1).lower()], text)
+    return _NUMBER_RUN.sub(lambda m: _digits(m.group(0)), text)
+
+
+def _digits(run: str) -> str:
+    written = alpha2digit(run, "en", threshold=SMALLEST_SPELT_NUMBER)
+    return written if written.isdigit() else run  # anything the parser does not read as one number stays

@@ -986,3 +986,38 @@ def test_it_taken_in_a_later_part_is_still_the_unknown_medicine_asked_about(mode
     )
     assert answer.kind == "no_answer", answer.text
     assert "buspar" in answer.text
+
+
+def test_an_age_written_out_is_an_age_not_a_topic(model_bot) -> None:
+    answer = model_bot.ask(
+        "why wouldnt the doctor want my grandma on paxil i mean she's eighty so is it like a problem for older people"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "eighty" not in answer.text and "anticholinergic" in answer.text, answer.text
+
+
+def test_an_unpunctuated_spoken_question_in_two_parts_answers_both(model_bot) -> None:
+    answer = model_bot.ask(
+        "my grandpa is seventy and on celexa whats the max dose for him and what heart symptoms mean he should "
+        "get help right away"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "20 mg" in answer.text and "palpitations" in answer.text, answer.text
+
+
+def test_a_covered_part_after_spoken_filler_is_answered_beside_the_unknown_medicine(model_bot) -> None:
+    answer = model_bot.ask(
+        "can i take zofran for the nausea from my zoloft and also like how long does the sick feeling usually last"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "zofran" in answer.text.split("\n")[0] and "couple of weeks" in answer.text, answer.text
+
+
+def test_a_comparative_grades_what_is_asked_and_is_not_its_topic(model_bot) -> None:
+    """'weaker' is rare in the sources, but it grades the generic asked about; it is not a subject the
+    answer must name."""
+    answer = model_bot.ask(
+        "the pharmacy switched me from zoloft to generic sertraline and its a different color is it like weaker"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "generic sertraline is the same medicine as Zoloft" in answer.text, answer.text

@@ -439,6 +439,11 @@ def test_a_second_question_after_and_is_a_part_of_its_own() -> None:
     )
     assert split_parts("i feel sick and where i work it is hot") == ("i feel sick", "where i work it is hot")
     assert split_parts("my sister and her husband take it") == ("my sister and her husband take it",)
+    # spoken filler after the joining word belongs to neither part
+    assert split_parts("can i take zofran with my zoloft and also like how long does the sick feeling last") == (
+        "can i take zofran with my zoloft",
+        "how long does the sick feeling last",
+    )
 
 
 def test_a_stem_sequence_two_entries_share_finds_neither() -> None:
