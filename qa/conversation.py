@@ -29,7 +29,9 @@ _THEY = re.compile(r"\b(they|they're|theyre|they’re|them)\b", re.I)  # the thi
 _EVENT_IT = re.compile(
     r"\b(?:it|they|this|that)\s+(?:(?:usually|normally|typically|tend to|often|generally)\s+)?"
     r"(?:shows?|showing|happens?|happening|appears?|develops?|occurs?|comes? on|goes away|settles?|eases?|passes?"
-    r"|carry on|carries on|continues?|persists?|lingers?|gets? better)\b",
+    r"|carry on|carries on|continues?|persists?|lingers?|gets? better"
+    # "how long does it normally go on for": how long what happens lasts; "last in your body" is the medicine's
+    r"|go(?:es)? on|drags? on|lasts?(?!\s+in\s+(?:the|your|my|his|her|their)\s+(?:body|system)))\b",
     re.I,
 )
 _CALLED = re.compile(r"\bwhat(?:'s|’s|s| is)\s+it\s+called\b", re.I)  # of a drug named before: its other name

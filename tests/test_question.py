@@ -544,6 +544,14 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     # "it" after a part that names no drug is that part's subject ...
     out = part_question("how common is it", (), frozenset(), lexicon, vocabulary, earlier="what is pssd")
     assert "pssd" in out
+    # "how long does it go on for": what happens, though the part before names the class
+    earlier = "I'm coming off my SSRI soon. What does withdrawal usually feel like"
+    out = part_question("how long does it normally go on for", (), frozenset(), lexicon, vocabulary, earlier)
+    assert "withdrawal" in out
+    out = part_question(
+        "how long does it last in your body", ("fluoxetine",), frozenset(), lexicon, vocabulary, "is prozac safe"
+    )
+    assert "safe" not in out  # how long the medicine lasts: "it" is the medicine
     # ... and after one that names a drug, the drug: the rest of that part is not carried.
     out = part_question(
         "does it raise blood pressure", ("venlafaxine",), frozenset(), lexicon, vocabulary, "does effexor cause acne"
