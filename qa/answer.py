@@ -24,7 +24,7 @@ from qa.question import CLASS_WORDS, SECTION_KINDS, Question, shouted
 from qa.types import Passage, QueryVectors
 
 LEXICAL_WEIGHT = 0.20
-HEADING_MARGIN = 0.15  # how much less close a sentence is than the heading of its section
+CONTEXT_MARGIN = 0.15  # how much less close a sentence is than its passage or the heading of its section
 DRUG_MATCH_BONUS = 0.10
 CARRIED_DRUG_BONUS = 0.07  # ... when the drug only comes from what a follow-up carries: the setting, not the ask
 DRUG_MISMATCH_PENALTY = 0.15
@@ -352,15 +352,18 @@ class ExtractiveAnswerer:
                 if (question.about_articles and kind == "reference")
                 else (0.0 if question.about_articles else ARTICLE_PENALTY[kind])
             )
-            if len(index.heading_vectors) == len(index.chunks) and kind == "reference":
-                # A note's headings are the questions patients ask ("What should I watch for in my baby?"): a
-                # question close to one is close, a little less, to every sentence of the section answering it.
-                heading = index.heading_vectors[ci]
-                asked_like = float(heading @ vector)
-                if aspect_vector is not None:
-                    asked_like = max(asked_like, float(heading @ aspect_vector))
-                bases = np.maximum(bases, asked_like - HEADING_MARGIN)
-                sims = np.maximum(sims, asked_like - HEADING_MARGIN)
+            if kind == "reference":
+                # A reference sentence leans on its passage and its section's heading, which name what it speaks
+                # of ("The reported remission rates were 36.8%, ..." after "The STAR*D study followed ..."), and
+                # the headings are the questions patients ask ("What should I watch for in my baby?"): a question
+                # close to either is close, a little less, to every sentence under it.
+                around = [index.chunk_vectors[ci]]
+                if len(index.heading_vectors) == len(index.chunks):
+                    around.append(index.heading_vectors[ci])
+                query = [vector] if aspect_vector is None else [vector, aspect_vector]
+                floor = max(float(a @ q) for a in around for q in query) - CONTEXT_MARGIN
+                bases = np.maximum(bases, floor)
+                sims = np.maximum(sims, floor)
             for row, sim, base in zip(rows, sims, bases, strict=True):
                 row = int(row)
                 sim = max(float(sim), asked.get(row, -1.0))

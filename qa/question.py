@@ -184,7 +184,10 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"\b(how (?:common|often|likely|rare|many people|frequent)|what (?:percent|percentage|proportion|are the (?:odds|chances))|chances?|odds|how many (?:people|patients)"
             r"|(?:do|does|will) (?:lots|loads|many|most|a lot) of (?:people|patients)|(?:do|does|will) (?:many|most|everyone|everybody|lots)"
-            r"|(?:is|are) (?:it|that|this|these|those|they) (?:very |really |quite |that |so )?(?:common|rare|usual|unusual|normal))\b",
+            r"|(?:is|are) (?:it|that|this|these|those|they) (?:very |really |quite |that |so )?(?:common|rare|usual|unusual|normal)"
+            # "what were the star*d remission rates", "how many got better on the third try": a figure is wanted
+            r"|what (?:is|are|was|were|s) the [\w*'’ -]{0,30}?\b(?:rates?|percentages?|odds)"
+            r"|how many (?!mg\b|milligrams?\b|times\b|tablets?\b|pills?\b|doses?\b|sessions?\b|(?:days|weeks|months|hours|years)\b)\w+)\b",
             re.I,
         ),
     ),

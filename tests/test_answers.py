@@ -1021,3 +1021,24 @@ def test_a_comparative_grades_what_is_asked_and_is_not_its_topic(model_bot) -> N
     )
     assert answer.kind == "answer", answer.text
     assert "generic sertraline is the same medicine as Zoloft" in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "wanted"),
+    [
+        # "Tell the prescriber straight away about akathisia": its passage describes the restlessness asked about
+        (
+            "started paxil 10 days ago and i literally cant sit still, my legs have to keep moving and it feels "
+            "horrible inside. do i just ride it out?",
+            "straight away",
+        ),
+        # "No increase was found in adults older than 24": the passage says which warning
+        ("does that black box suicide warning apply to me? im 45 and just started zoloft", "older than 24"),
+    ],
+)
+def test_a_sentence_is_as_close_as_its_passage_allows(model_bot, question: str, wanted: str) -> None:
+    """A sentence leans on its passage for what it speaks of; a question close to the passage is close, a
+    little less, to each of its sentences."""
+    answer = model_bot.ask(question)
+    assert answer.kind == "answer", answer.text
+    assert wanted in answer.text, answer.text

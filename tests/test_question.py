@@ -98,6 +98,9 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         # a figure is asked for, though the asking clause reads as "is it true"
         ("does staying on it actually make much difference? like in numbers", "frequency"),
         ("what are the stats on sexual side effects", "frequency"),
+        ("what were the star*d remission rates at each step", "frequency"),  # a rate is a figure
+        ("in that star*d study how many got better on the third try?", "frequency"),
+        ("how many tablets can i take in a day", "other"),  # a count of tablets is not how common something is
         # who is at risk: the risk factors are wanted, not how common it is or what it is
         ("who is most at risk of low sodium", "risk"),
         ("who tends to get it most?", "risk"),
