@@ -399,7 +399,7 @@ class Chatbot:
         used_chunks = {cid for cid, _, _ in draft.used_spans}
         claims = relevant_claims(
             served.index,
-            question.search_text,
+            question,
             vectors.whole,
             used_chunks,
             draft.used_spans,

@@ -3,20 +3,30 @@ show the article's words beside the evidence, each with its own citation."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from ingest.claims import PlacedClaim
-from ingest.text import sentences
+from ingest.text import content_terms, sentences
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.messages import DISPUTE_LEAD, SUPPORTED_LEAD
+from qa.question import GENERIC, Question
 
 SUPPORTED_EXTRA = 0.1  # a supported claim is worth showing only when asked about quite directly
+# A claim is asked about when the question shares one of its specific words ('stress', 'amphetamine': used by at
+# most SPECIFIC_CHUNKS of the corpus's chunks, not a drug's name) or is this much closer to it than the threshold;
+# a question closer only through the drug's name ("forgot my lexapro") is not about the friend who takes it.
+# An is-it-true question asks about a claim, so for it closeness is enough.
+SPECIFIC_CHUNKS = 40
+UNSHARED_EXTRA = 0.08
+_GENERIC_STEMS = content_terms(" ".join(GENERIC))
 
 
 def relevant_claims(
     index: LoadedIndex,
-    question: str,
+    question: Question,
     vector: np.ndarray,
     used_chunks: set[str],
     used_spans: list[tuple[str, int, int]],
@@ -26,7 +36,8 @@ def relevant_claims(
     if not index.claims:
         return []
     sims = index.claim_vectors @ vector if len(index.claim_vectors) else np.zeros(len(index.claims))
-    asked_drugs = {m.generic for m in index.lexicon.mentions(question)}
+    text = question.search_text
+    asked_drugs = {m.generic for m in index.lexicon.mentions(text)}
     found: list[tuple[PlacedClaim, bool, float]] = []
     for claim, sim in zip(index.claims, sims, strict=True):
         disputed = claim.disputed
@@ -35,11 +46,25 @@ def relevant_claims(
             continue  # the question is about other drugs
         quoted = any(cid == claim.chunk_id and s < claim.end and claim.start < e for cid, s, e in used_spans)
         direct = float(sim) >= threshold + (0 if disputed else SUPPORTED_EXTRA)
+        if direct and question.qtype != "truth" and float(sim) < threshold + UNSHARED_EXTRA:
+            direct = bool(_specific_terms(index, text) & _specific_terms(index, f"{claim.quote} {claim.correction}"))
         in_passage = claim.chunk_id in used_chunks and disputed and float(sim) >= threshold - 0.15
         if (quoted and disputed) or direct or in_passage:
             found.append((claim, direct and not quoted, float(sim)))
     found.sort(key=lambda x: -x[2])
     return [(c, d) for c, d, _ in found[:2]]
+
+
+def _specific_terms(index: LoadedIndex, text: str) -> set[str]:
+    """Stems of a text's words that say what it is about: no drug names, no everyday words, no numbers,
+    none that most passages use ('dose', 'depression')."""
+    for m in reversed(index.lexicon.mentions(text)):
+        text = text[: m.start] + " " + text[m.end :]
+    return {
+        t
+        for t in content_terms(text)
+        if t not in _GENERIC_STEMS and not re.search(r"\d", t) and index.chunks_using(t) <= SPECIFIC_CHUNKS
+    }
 
 
 def dispute_paragraphs(

@@ -744,6 +744,18 @@ def test_the_reference_fact_is_not_taken_for_a_repeat_of_the_authors_claim_it_co
     assert "Venlafaxine is a serotonin-noradrenaline reuptake inhibitor (SNRI) sold as Effexor" in body, body
 
 
+def test_a_claim_close_only_through_the_drug_name_is_not_shown_as_asked_about(model_bot) -> None:
+    """The author's friend who takes escitalopram "from time to time" is close to any escitalopram question by
+    its name alone; the claim is shown when the question shares what it is about, or asks whether it is true."""
+    teen = model_bot.ask("can a teenager be given lexapro for depression in the us? from what age is it approved")
+    assert "escitalopram-from-time-to-time" not in teen.disputes, teen.text
+    assert "One friend uses low doses" not in teen.text, teen.text
+    stress = model_bot.ask("is it ok to take a low dose of escitalopram now and then for stress")
+    assert "escitalopram-from-time-to-time" in stress.disputes, stress.text
+    myth = model_bot.ask("is the whole chemical imbalance thing true or is it a myth")
+    assert any(d.startswith("serotonin-shortage") for d in myth.disputes), myth.text
+
+
 def test_the_contraceptive_pill_by_its_patients_names_is_not_covered(model_bot) -> None:
     """'combined pill': words the sources use ("combined", "pill") in other senses; the topic is not theirs."""
     answer = model_bot.ask("can i go on the combined pill while im on sertraline")
