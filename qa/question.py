@@ -20,6 +20,7 @@ from rapidfuzz import fuzz, process
 from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS, base_forms, stem, words
 from ingest.vocabulary import Vocabulary
+from qa.acronyms import spelled_out
 
 QuestionType = Literal[
     "year",
@@ -334,9 +335,15 @@ class CorpusWords(WordPool):
     """What the corpus says and how: its words, how many chunks use each, its drug names and lay wording."""
 
     def __init__(
-        self, surface: set[str], lexicon: Lexicon, vocabulary: Vocabulary, chunk_counts: dict[str, int] | None = None
+        self,
+        surface: set[str],
+        lexicon: Lexicon,
+        vocabulary: Vocabulary,
+        chunk_counts: dict[str, int] | None = None,
+        acronyms: dict[str, str] | None = None,
     ) -> None:
         super().__init__(surface)
+        self.acronyms = acronyms or {}  # "pssd" → "post-SSRI sexual dysfunction", as the sources spell it out
         self.chunk_counts = chunk_counts or {}
         self.stem_counts: dict[str, int] = {}
         for word, count in self.chunk_counts.items():
@@ -558,6 +565,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         before = [c for c in re.split(r"(?<=[.!?])\s+", text[: text.rfind(question, 0, carried_from)].strip()) if c]
         own = f"{before[-1]} {own}" if before else own
     asked_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", lexicon.normalise(own))).strip() or search_text
+    if qtype == "definition":  # "what is pssd": what the sources call post-SSRI sexual dysfunction
+        found = [w if w in corpus.acronyms else w[:-1] for w in words(question)]
+        spelled = list(dict.fromkeys(corpus.acronyms[w] for w in found if w in corpus.acronyms))
+        terms = " ".join([terms, *spelled]).strip()
     if terms:
         search_text = f"{search_text} ({terms})"
         aspect_text = f"{aspect_text} ({terms})"
@@ -1049,4 +1060,4 @@ def corpus_words(chunk_texts: list[str], lexicon: Lexicon, vocabulary: Vocabular
         for w in found:
             counts[w] = counts.get(w, 0) + 1
     surface.update(a for a in lexicon.alias_to_generic if " " not in a)
-    return CorpusWords(surface, lexicon, vocabulary, counts)
+    return CorpusWords(surface, lexicon, vocabulary, counts, spelled_out(chunk_texts, is_english))

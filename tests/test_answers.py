@@ -756,6 +756,16 @@ def test_a_claim_close_only_through_the_drug_name_is_not_shown_as_asked_about(mo
     assert any(d.startswith("serotonin-shortage") for d in myth.disputes), myth.text
 
 
+def test_what_an_acronym_is_is_answered_by_the_sentence_that_spells_it_out(model_bot) -> None:
+    """'what is pssd': the short sentences that merely use "PSSD" are closer to three letters than the one that
+    says what it is; searched for as the sources spell it out, the definition comes first, with what "this
+    persisting condition" refers to."""
+    answer = model_bot.ask("what is pssd")
+    body = answer.text.split("**Sources**")[0]
+    assert body.index("often called post-SSRI sexual dysfunction") < body.index("[1]"), body
+    assert "may continue after treatment has stopped" in body, body
+
+
 def test_the_contraceptive_pill_by_its_patients_names_is_not_covered(model_bot) -> None:
     """'combined pill': words the sources use ("combined", "pill") in other senses; the topic is not theirs."""
     answer = model_bot.ask("can i go on the combined pill while im on sertraline")

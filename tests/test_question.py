@@ -8,7 +8,7 @@ import pytest
 from ingest.lexicon import load_lexicon
 from ingest.vocabulary import Entry, Vocabulary, VocabularyError, load_vocabulary, read_entries
 from qa.conversation import part_question, rewrite
-from qa.question import WordPool, analyse, corpus_words, split_parts, typo_of_everyday, without_scenery
+from qa.question import WordPool, analyse, corpus_words, is_english, split_parts, typo_of_everyday, without_scenery
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus"
 TEXTS = [
@@ -1261,3 +1261,31 @@ def test_a_short_remark_is_skipped_but_never_the_question_or_a_name(words) -> No
     assert analyse("I take sertraline. and can it cause tinnitus", words).uncovered
     # a short sentence naming something that is no English word may be a medicine
     assert analyse("Also on lamotrigine. Is sertraline ok to take at night?", words).unknown_names
+
+
+def test_an_acronym_the_sources_spell_out_is_searched_for_in_their_words() -> None:
+    """'what is pssd' asks what the sources call post-SSRI sexual dysfunction; other questions keep the
+    acronym alone (the spelled-out form would pull in the sentences that introduce it)."""
+    texts = [*TEXTS, "This is often called post-SSRI sexual dysfunction (PSSD). The noradrenaline transporter (NET)."]
+    words = corpus_words(texts, load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml"))
+    assert words.acronyms["pssd"].lower() == "post-ssri sexual dysfunction"
+    assert "net" not in words.acronyms  # also an English word
+    asked = analyse("what is pssd", words)
+    assert "post-ssri sexual dysfunction" in asked.search_text.lower(), asked.search_text
+    other = analyse("how common is pssd", words)
+    assert "post-ssri" not in other.search_text.lower(), other.search_text
+
+
+def test_spelled_out_keeps_acronyms_not_citations_or_words() -> None:
+    from qa.acronyms import spelled_out
+
+    glossary = spelled_out(
+        [
+            "Persistent pulmonary hypertension of the newborn (PPHN) is rare. Monoamine oxidase inhibitors (MAOIs) "
+            "need a gap. The noradrenaline transporter (NET) is another. Fainting needs help (FDA, 2011)."
+        ],
+        is_english,
+    )
+    assert glossary["pphn"].lower().endswith("pulmonary hypertension of the newborn"), glossary
+    assert glossary["maoi"] == "Monoamine oxidase inhibitors", glossary
+    assert "net" not in glossary and not any("," in k for k in glossary), glossary
