@@ -766,6 +766,16 @@ def test_what_an_acronym_is_is_answered_by_the_sentence_that_spells_it_out(model
     assert "may continue after treatment has stopped" in body, body
 
 
+def test_a_sentence_on_what_is_asked_need_not_name_the_other_medicine(model_bot) -> None:
+    """Two medicines, one without a note (tramadol): a sentence that does not name it is usually off the
+    question, but not one that speaks of the question's own subject ("an emergency")."""
+    answer = model_bot.ask(
+        "is serotonin syndrome an actual emergency or just something to mention at my next appointment? "
+        "im on zoloft and tramadol"
+    )
+    assert "medical emergency" in answer.text.split("**Sources**")[0], answer.text
+
+
 def test_the_contraceptive_pill_by_its_patients_names_is_not_covered(model_bot) -> None:
     """'combined pill': words the sources use ("combined", "pill") in other senses; the topic is not theirs."""
     answer = model_bot.ask("can i go on the combined pill while im on sertraline")
