@@ -44,6 +44,8 @@ QuestionType = Literal[
 GENERIC = frozenset(
     """take takes taking took taken use used using start started starting need needs want wants know knew ask asking
     safe safely okay fine alright normal bad good worse better worried worry worrying scared afraid concerned wondering
+    terrified petrified frightened freaked freaking panicking panicked dreading nervous stressed upset gutted
+    devastated embarrassed ashamed desperate
     curious confused paranoid overreacting silly stupid dumb anyone someone somebody people person guy guys lady man woman men women husband wife partner
     boyfriend girlfriend friend friends brother sister aunt uncle cousin grandpa granny nana nan mate colleague boss kid
     kids baby son sons daughter daughters dad daddy mum mummy mom mommy mother father parent parents grandma grandad

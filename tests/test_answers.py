@@ -776,6 +776,17 @@ def test_a_sentence_on_what_is_asked_need_not_name_the_other_medicine(model_bot)
     assert "medical emergency" in answer.text.split("**Sources**")[0], answer.text
 
 
+def test_a_carer_asking_whether_sexual_problems_outlast_the_medicine_gets_the_pssd_estimate(model_bot) -> None:
+    """'bedroom problems' are sexual side effects and 'even after he stops' asks whether they persist: the one
+    published estimate, not a decline for the words the sources never use."""
+    answer = model_bot.ask(
+        "My partner is terrified that the bedroom problems he's had on sertraline will carry on for good even "
+        "after he stops. How many men does that actually happen to?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "1 in 216" in answer.text.split("**Sources**")[0], answer.text
+
+
 def test_the_contraceptive_pill_by_its_patients_names_is_not_covered(model_bot) -> None:
     """'combined pill': words the sources use ("combined", "pill") in other senses; the topic is not theirs."""
     answer = model_bot.ask("can i go on the combined pill while im on sertraline")

@@ -1289,3 +1289,10 @@ def test_spelled_out_keeps_acronyms_not_citations_or_words() -> None:
     assert glossary["pphn"].lower().endswith("pulmonary hypertension of the newborn"), glossary
     assert glossary["maoi"] == "Monoamine oxidase inhibitors", glossary
     assert "net" not in glossary and not any("," in k for k in glossary), glossary
+
+
+@pytest.mark.parametrize("feeling", ["terrified", "petrified", "frightened", "gutted", "embarrassed"])
+def test_how_the_asker_feels_is_no_topic_outside_the_sources(words, feeling: str) -> None:
+    """'my partner is terrified that ...': a feeling about the question, like "worried", not what it asks."""
+    q = analyse(f"my partner is {feeling} that sertraline will make him sleepy", words)
+    assert feeling not in " ".join(q.uncovered), q.uncovered
