@@ -95,11 +95,13 @@ class LoadedIndex:
         return cached
 
     def chunks_using(self, term: str) -> int:
-        """How many chunks use a stem (counted once, on first use)."""
+        """How many chunks use a stem (counted once, on first use; a concurrent question sees all or nothing)."""
         if not self._term_chunks and self.chunks:
+            counts: dict[str, int] = {}
             for row in range(len(self.chunks)):
                 for t in self.chunk_terms(row):
-                    self._term_chunks[t] = self._term_chunks.get(t, 0) + 1
+                    counts[t] = counts.get(t, 0) + 1
+            self._term_chunks = counts
         return self._term_chunks.get(term, 0)
 
     def section_kind(self, row: int) -> str:
