@@ -46,7 +46,6 @@ DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 CONTAINED = 0.8  # ... and a sentence whose words are nearly all in one already quoted says nothing new
 CONTAINED_MIN_TERMS = 5
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
-SPECIFIC_CHUNKS = 20  # a word used by at most this many passages says what a question is about
 OTHER_NAMED_BONUS = 0.1  # two medicines: a sentence naming the one without a note of its own, even in a list
 SECOND_SIDE_MARGIN = 0.3
 FIGURE_MARGIN = 0.35  # a how-common answer whose lead gives no rate: the rate from the same note, if this close
@@ -315,8 +314,6 @@ class ExtractiveAnswerer:
         # is asked about; a sentence on the patient's SSRI alone does not answer it.
         lexicon = index.lexicon
         others = {d for d in query_drugs if not lexicon.has_own_note(d)} if len(query_drugs) >= 2 else set()
-        # the question's own subject, in words few passages use ("emergency", not "risk")
-        specific = {t for t in question.key_terms if index.chunks_using(t) <= SPECIFIC_CHUNKS}
         # what is asked beyond the medicine's names; none for "what is seroxat", whose answer is what it is called
         asks_name = question.qtype == "definition" or bool(wanted_terms & _ASKS_NAME)  # "is seroxat the same as paxil"
         aspect_words = frozenset() if asks_name else wanted_terms - _NAMING
@@ -423,7 +420,7 @@ class ExtractiveAnswerer:
                             score += CLASS_MATCH_BONUS  # "tramadol ... among the opioids linked to ..."
                     elif drugs:
                         score -= DRUG_MISMATCH_PENALTY
-                    if others and not drugs & others and not specific & terms:
+                    if others and not drugs & others and not question.specific_terms & terms:
                         # ... unless it speaks of what is asked ("is serotonin syndrome an emergency? im on zoloft
                         # and tramadol": "Severe serotonin toxicity is a medical emergency.")
                         score -= OFF_TOPIC_PENALTY

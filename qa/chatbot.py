@@ -63,9 +63,9 @@ _TOPIC_POPULATIONS = frozenset({"pregnant", "breastfeeding"})
 # asking may follow a few words of context ("sertraline - can it give you a rash", "nan is on seroxat. can it").
 _ASKS = re.compile(
     r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
-    r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"
+    r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"  # "I'm also wondering whether botox ..."
     # unpunctuated speech: "my grandpa is 70 and on celexa whats the max dose for him"
-    r"|\bwhat(?:'s|’s|s| is| are)\s"  # "I'm also wondering whether botox ..."
+    r"|\bwhat(?:'s|’s|s| is| are)\s"
     # "and if i have a couple of drinks am i ok to drive", "random q but is it true ...": a verb before its subject
     r"|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bthey\s)(?<!\bhe\s)(?<!\bshe\s)"
     r"\b(?:am|is|are|can|could|should|would|will|does|do|did)\s+(?:i|it|he|she|we|they|you|that|this|there)\b",
@@ -399,6 +399,7 @@ class Chatbot:
         used_chunks = {cid for cid, _, _ in draft.used_spans}
         claims = relevant_claims(
             served.index,
+            served.corpus_words,
             question,
             vectors.whole,
             used_chunks,
@@ -470,9 +471,10 @@ class Chatbot:
                     for phrase in (before.uncovered if points_back and before.uncovered_topic else ())
                     if not named or not all(is_english(w) for w in phrase.lower().split())
                 )
-                lacked = (
-                    tuple(n for n in before.unknown_names if _as_medicine(n, question.text)) if taken else ()
-                ) or (() if taken else before.unknown_names or topic)
+                if taken:  # only a name that is itself taken can be what "take it" means
+                    lacked = tuple(n for n in before.unknown_names if _as_medicine(n, question.text))
+                else:
+                    lacked = before.unknown_names or topic
             unknown = _named_last(asked[i - 1], lacked, lexicon) if i and lacked else ""
             if unknown and not _names_own_subject(text, lexicon):
                 # "... whats the normal dose of buspar and how many times a day do you take it", "what is seroquel

@@ -12,20 +12,21 @@ from ingest.text import content_terms, sentences
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
 from qa.messages import DISPUTE_LEAD, SUPPORTED_LEAD
-from qa.question import GENERIC, Question
+from qa.question import GENERIC, CorpusWords, Question
 
 SUPPORTED_EXTRA = 0.1  # a supported claim is worth showing only when asked about quite directly
 # A claim is asked about when the question shares one of its specific words ('stress', 'amphetamine': used by at
-# most SPECIFIC_CHUNKS of the corpus's chunks, not a drug's name) or is this much closer to it than the threshold;
+# most CLAIM_SPECIFIC_CHUNKS of the corpus's chunks, not a drug's name) or is this much closer to it than the threshold;
 # a question closer only through the drug's name ("forgot my lexapro") is not about the friend who takes it.
 # An is-it-true question asks about a claim, so for it closeness is enough.
-SPECIFIC_CHUNKS = 40
+CLAIM_SPECIFIC_CHUNKS = 40
 UNSHARED_EXTRA = 0.08
 _GENERIC_STEMS = content_terms(" ".join(GENERIC))
 
 
 def relevant_claims(
     index: LoadedIndex,
+    corpus: CorpusWords,
     question: Question,
     vector: np.ndarray,
     used_chunks: set[str],
@@ -47,7 +48,8 @@ def relevant_claims(
         quoted = any(cid == claim.chunk_id and s < claim.end and claim.start < e for cid, s, e in used_spans)
         direct = float(sim) >= threshold + (0 if disputed else SUPPORTED_EXTRA)
         if direct and question.qtype != "truth" and float(sim) < threshold + UNSHARED_EXTRA:
-            direct = bool(_specific_terms(index, text) & _specific_terms(index, f"{claim.quote} {claim.correction}"))
+            claim_text = f"{claim.quote} {claim.correction}"
+            direct = bool(_specific_terms(corpus, text) & _specific_terms(corpus, claim_text))
         in_passage = claim.chunk_id in used_chunks and disputed and float(sim) >= threshold - 0.15
         if (quoted and disputed) or direct or in_passage:
             found.append((claim, direct and not quoted, float(sim)))
@@ -55,15 +57,15 @@ def relevant_claims(
     return [(c, d) for c, d, _ in found[:2]]
 
 
-def _specific_terms(index: LoadedIndex, text: str) -> set[str]:
+def _specific_terms(corpus: CorpusWords, text: str) -> set[str]:
     """Stems of a text's words that say what it is about: no drug names, no everyday words, no numbers,
     none that most passages use ('dose', 'depression')."""
-    for m in reversed(index.lexicon.mentions(text)):
+    for m in reversed(corpus.lexicon.mentions(text)):
         text = text[: m.start] + " " + text[m.end :]
     return {
         t
         for t in content_terms(text)
-        if t not in _GENERIC_STEMS and not re.search(r"\d", t) and index.chunks_using(t) <= SPECIFIC_CHUNKS
+        if t not in _GENERIC_STEMS and not re.search(r"\d", t) and corpus.stem_counts.get(t, 0) <= CLAIM_SPECIFIC_CHUNKS
     }
 
 

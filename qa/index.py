@@ -49,7 +49,6 @@ class LoadedIndex:
     question_sentences: list[list[int]] = field(init=False, repr=False)  # sentence rows its quote overlaps
     _chunk_terms: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
     _section_kinds: dict[int, str] = field(default_factory=dict, repr=False)
-    _term_chunks: dict[str, int] = field(default_factory=dict, repr=False)
     _claim_drugs: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
     _quotable: list[tuple[int, str]] = field(default_factory=list, repr=False)  # (row, text) of sentences to find
     _section_rows: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
@@ -93,16 +92,6 @@ class LoadedIndex:
             c = self.chunks[row]
             cached = self._chunk_terms[row] = frozenset(content_terms(f"{c.title} {c.section} {c.text}"))
         return cached
-
-    def chunks_using(self, term: str) -> int:
-        """How many chunks use a stem (counted once, on first use; a concurrent question sees all or nothing)."""
-        if not self._term_chunks and self.chunks:
-            counts: dict[str, int] = {}
-            for row in range(len(self.chunks)):
-                for t in self.chunk_terms(row):
-                    counts[t] = counts.get(t, 0) + 1
-            self._term_chunks = counts
-        return self._term_chunks.get(term, 0)
 
     def section_kind(self, row: int) -> str:
         """The kind of question a chunk's section heading asks ("What helps with sweating?" → remedy) (cached)."""

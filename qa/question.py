@@ -244,6 +244,7 @@ MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
 # is everyday language, not a topic; rarer ones the corpus lacks are ("grapefruit" 3.2, "tinnitus" 2.8).
 COMMON_ZIPF = 4.4
 VERB_ZIPF = 2.0  # "diagnosed" 3.9, "tapered" 2.5: a word with a past tense in use is a verb
+SPECIFIC_CHUNKS = 12  # a word used by at most this many chunks says what a question is about ("emergency")
 RARE_CHUNKS = 3  # a word the corpus uses in at most this many chunks is specific enough to be a question's topic
 PASSING_MENTION = 2  # chunks; a drug name in at most this many is only mentioned in passing
 # Endings of international drug names (WHO INN stems and common patterns): gabapentin, quetiapine, ...
@@ -289,6 +290,7 @@ class Question:
     about_author: bool = False  # what the article's author did or felt himself ("what dose did he start on")
     drugs_carried: bool = False  # every drug comes from what a follow-up carries, none from the patient's words
     ages: tuple[int, ...] = ()  # the ages the question states ("my son is 22")
+    specific_terms: frozenset[str] = frozenset()  # key terms few passages use ("emergency", not "risk")
 
 
 _COMPARATIVE_ENDINGS = (("iest", "y"), ("ier", "y"), ("iest", ""), ("ier", ""), ("est", ""), ("er", ""))
@@ -806,6 +808,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         about_articles=about_articles,
         about_author=about_author,
         key_terms=frozenset(key),
+        specific_terms=frozenset(t for t in key if corpus.stem_counts.get(t, 0) <= SPECIFIC_CHUNKS),
         uncovered=_outermost(uncovered),
         unknown_names=tuple(dict.fromkeys(unknown)),
         parts=split_parts(text),
