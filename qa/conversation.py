@@ -11,7 +11,7 @@ from ingest.lexicon import Lexicon
 from ingest.text import STOPWORDS as _STOP
 from ingest.text import content_terms, stem
 from ingest.vocabulary import Vocabulary
-from qa.question import COMBINED, GENERIC, is_everyday, question_type
+from qa.question import COMBINED, GENERIC, graded, is_everyday, question_type
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
@@ -50,6 +50,7 @@ _FOLLOW_UP_START = re.compile(
     r"^\s*(?:(?:ok|okay|right|hmm|cool|thanks|great|alright)\b[,.!]?\s+)?(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b",
     re.I,
 )
+_GOES_ON = re.compile(r"^\W*(?:(?:ok|okay|right)\b[,.!]?\s+)?(?:and|so|but|also|then)\b", re.I)  # the talk goes on
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
 _QUESTION_WORDS = frozenset({"whats", "what's", "what’s", "hows", "whys", "wats", "wat", "tell", "me", "about", "info"})
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
@@ -124,6 +125,7 @@ _IT_PROBLEM = re.compile(
     r"(?!\s+one)|\b(?:is|was) (?:it|that|this) (?:from )?(?:the drug|the medicine|the tablets?|the pills?|my depression|the depression)\b",
     re.I,
 )
+_HELPS = re.compile(r"\b(?:help|helps|make (?:a|any) difference|work|fix it|sort it)\W*$", re.I)  # "... help?": with it
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
 # "... for pmdd? how many people responded in the trial": the trial of that treatment for that condition
 _THE_STUDY = re.compile(r"\b(?:the|that|this) (?:trials?|study|studies|research|review|data|results?)\b", re.I)
@@ -352,7 +354,7 @@ def rewrite(
         if w not in _STOP and w not in GENERIC and w not in _VAGUE and w not in {m.surface.lower() for m in own_drugs}
     ]
     if (
-        own_drugs and not points_back and not content and ctx.topic
+        own_drugs and not points_back and not content and ctx.topic and ctx.topic not in extra
     ):  # "what about prozac?" asks the last question again; "is sertraline safe in pregnancy?" is its own
         extra.append(ctx.topic)
     if (
@@ -383,9 +385,13 @@ def rewrite(
         and ctx.topic not in extra
         and not own_drugs
         and not resolved
-        and (_THAT_EVENT.search(question) or (_HAS_IT.search(question) and not ctx.conditions))
+        and (
+            _THAT_EVENT.search(question)
+            or (_HAS_IT.search(question) and not ctx.conditions)
+            or (names_none and _GOES_ON.search(question))  # "so are the first weeks riskier"
+        )
         and not own.subjects
-        and all(is_everyday(w) for w in content)
+        and all(is_everyday(w) or graded(w) or w in _more_what(question) for w in content)
     ):
         # "how common is that tho": a question with no subject of its own asks about the last one
         extra.append(ctx.topic)
@@ -401,10 +407,12 @@ def rewrite(
         and ctx.topic not in extra
         and not resolved
         and (
-            _IT_PROBLEM.search(question) or question_type(question) in ("remedy", "duration")
+            _IT_PROBLEM.search(question) or question_type(question) in ("remedy", "duration") or _HELPS.search(question)
         )  # "what should he do", "how long do i wait"
-        and not own.subjects
-        and all(is_everyday(w) for w in content)
+        # "would taking it at another time of day help": the remedy is the question's own subject, the problem
+        # it would help with is the conversation's
+        and (not own.subjects or _HELPS.search(question))
+        and all(is_everyday(w) for w in content if not _HELPS.search(question))
         and _specific(ctx.topic, vocabulary)
     ):
         # "what can i do about it" after "since starting sertraline i can't orgasm": "it" is the problem the
@@ -430,6 +438,11 @@ _ASKING_WORDS = re.compile(
     r"is|are|do|does|can|could|should|the|for|that|this|and|or|of|a|an)\b",
     re.I,
 )
+
+
+def _more_what(question: str) -> set[str]:
+    """The words a question grades ("more risky", "less likely"): how much, not what, it asks about."""
+    return {w.lower() for w in re.findall(r"\b(?:more|less|most|least)\s+([a-z]+)", question, re.I)}
 
 
 def _specific(topic: str, vocabulary: Vocabulary) -> bool:

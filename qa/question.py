@@ -445,7 +445,7 @@ def _adverb(word: str) -> bool:
     return word.endswith("ly") and len(word) > 5 and is_english(word[:-2])
 
 
-def _graded(word: str) -> bool:
+def graded(word: str) -> bool:
     """'weaker', 'safest': an everyday word's comparative, which grades what is asked about, not names it."""
     return any(
         word.endswith(suffix) and len(word) - len(suffix) >= 3 and _zipf(word[: -len(suffix)] + base) >= COMMON_ZIPF
@@ -563,7 +563,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     # A follow-up's carried brackets belong to the asking clause, not to a remark after it ("and its half life?
     # someone on reddit said its short (venlafaxine)?" asks about the half-life): the clause was found above,
     # in the patient's own words.
-    asks_itself = _has_words_of_its_own(question)
+    # "heard grapefruit juice messes with some meds. does that go for citalopram too?": a clause that points
+    # back and names nothing but a medicine asks about the story before it.
+    names_only = _has_words_of_its_own(question) and not _has_words_of_its_own(_without_names(question, lexicon))
+    asks_itself = _has_words_of_its_own(question) and not (names_only and _APPLIES.search(question))
     own = _question_proper(question) + text[carried_from:] if asks_itself else text
     if asks_itself and _POINTS_AT.search(question):  # "... worse? what did he call it": what "it" is comes before
         before = [c for c in re.split(r"(?<=[.!?])\s+", text[: text.rfind(question, 0, carried_from)].strip()) if c]
@@ -678,11 +681,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
                 and (
                     not (
-                        is_everyday(word)
-                        or typo_of_everyday(word)
-                        or _verb_like(word)
-                        or _adverb(word)
-                        or _graded(word)
+                        is_everyday(word) or typo_of_everyday(word) or _verb_like(word) or _adverb(word) or graded(word)
                     )
                     or (shouted(hit.group(0)) and not text.isupper())
                 )
@@ -747,6 +746,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         and absent_everyday
         and not asked_subjects
         and len(drugs) < 2  # two medicines named: their combination is the topic
+        and not about_articles  # "what was their explanation": what the article says is the topic
     ):
         # Every word that says what the question is about is one the sources never use ("does lexapro
         # cost less than zoloft", "can my dog take prozac"): everyday words, but the topic all the same.
@@ -1006,6 +1006,12 @@ _STORY_POINTED_AT = re.compile(
     r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",
     re.I,
 )
+# "does that go for citalopram too", "is this true of zoloft": whether what was told applies to a medicine
+_APPLIES = re.compile(
+    r"\b(?:that|this|it)\s+(?:also\s+)?(?:go|goes|apply|applies|hold|holds|count|counts)\b"
+    r"|\b(?:same|true|the case)\s+(?:for|with|of)\b",
+    re.I,
+)
 # "for period cramps", "for his bad knee": up to four words, ending before the next clause or medicine
 _PURPOSE = re.compile(r"\s+for\s+(?:(?!(?:with|and|or|while|whilst|alongside|on|if|but|when)\b)[a-z'’]+\s*){1,4}", re.I)
 _PAIR = re.compile(r"\b(?:both|together|the two|the pair|mix(?:ing)? (?:them|the two)|combine them)\b", re.I)
@@ -1015,6 +1021,14 @@ _JOINS = re.compile(r"\W*(?:and|or|but|so|plus|also)\b", re.I)  # "..., and what
 def _has_words_of_its_own(clause: str) -> bool:
     """Whether a clause says something beyond question words and chat ("is he ok" does not, "what dose" does)."""
     return any(w not in STOPWORDS and w not in GENERIC and w not in CHAT_SHORTHAND for w in words(clause))
+
+
+def _without_names(clause: str, lexicon: Lexicon) -> str:
+    out, last = [], 0
+    for m in lexicon.mentions(clause):
+        out.append(clause[last : m.start])
+        last = m.end
+    return " ".join([*out, clause[last:]])
 
 
 def _question_proper(clause: str) -> str:

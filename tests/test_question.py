@@ -292,6 +292,19 @@ def test_a_topic_the_sources_lack_is_not_hidden_by_the_class_or_the_story_before
     assert not q.uncovered_topic, q
 
 
+def test_a_clause_asking_whether_the_story_applies_to_a_medicine_asks_about_the_story(words) -> None:
+    q = analyse("heard grapefruit juice messes with some meds. does that go for citalopram too?", words)
+    assert "grapefruit juice" in q.uncovered and q.uncovered_topic, q
+    # "could it be the sertraline" asks about the medicine: the story's words the sources lack are only its setting
+    q = analyse("im on sertraline for postnatal depression and the baby has colic. could it be the sertraline?", words)
+    assert not q.uncovered_topic, q
+
+
+def test_everyday_words_of_a_question_about_an_article_are_not_its_topic(words) -> None:
+    q = analyse("read a post on tellmipsychiatry about why meds stop working. what was their explanation?", words)
+    assert not q.uncovered_topic and "explanation" not in q.uncovered, q
+
+
 def test_places_family_plurals_and_feelings_are_neither_names_nor_topics(words) -> None:
     q = analyse("getting married in spain in june, can i have a few drinks at the wedding on celexa?", words)
     assert q.unknown_names == (), q.unknown_names
@@ -347,6 +360,7 @@ def test_patient_phrases_for_relapse_no_response_blunting_and_severity() -> None
     assert vocabulary.expand("nana has had two tumbles in the garden").terms == "falls"
     assert vocabulary.expand("my mouth is like the sahara").terms == "dry mouth"
     assert "hospital" in vocabulary.expand("how often do people end up in icu after that").terms
+    assert "without food" in vocabulary.expand("do i have to eat before my citalopram").terms
     severity = vocabulary.expand("how serious can it get")
     assert "severe" in severity.terms and severity.subjects == ()  # how bad, not what it is about
 
@@ -772,11 +786,38 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
         ("since starting sertraline i cant orgasm", "should i stop it?", "sertraline", "orgasm"),
         # what creeps up is the weight asked about, not the medicine
         ("does remeron make you pile on the weight?", "what can i do so it doesnt creep up on me?", "weight", ""),
+        # "would X help?": the remedy is the question's own, the problem it would help with the conversation's
+        (
+            "started sertraline last week and im lying awake till 3am every night",
+            "would taking it at a different time of day help?",
+            "lying awake",
+            "",
+        ),
+        # "so are the first weeks more risky": the talk goes on about what it was about, graded, not a new subject
+        (
+            "I just started citalopram and I drive a van for work.",
+            "so are the first few weeks more risky?",
+            "drive",
+            "",
+        ),
     ],
 )
 def test_follow_ups_resolve_what_they_point_back_to(earlier: str, question: str, wanted: str, unwanted: str) -> None:
     out = _rewritten(earlier, "...", question)
     assert wanted in out and not (unwanted and unwanted in out), out
+
+
+def test_the_topic_carried_into_a_follow_up_is_carried_once() -> None:
+    out = _rewritten(
+        "I keep forgetting my sertraline and then I feel dizzy for a day or two.",
+        "...",
+        "would prozac be better for that?",
+    )
+    assert out.count("dizzy") == 1, out
+    # "is that one hard to stop" asks something of its own about the medicine the answer named
+    said = "Paroxetine has the strongest anticholinergic activity of the SSRIs."
+    out = _rewritten("which ssri is the most anticholinergic?", said, "is that one hard to stop")
+    assert "paroxetine" in out and "anticholinergic" not in out, out
 
 
 def test_which_of_the_two_carries_both_medicines_of_the_conversation() -> None:
