@@ -53,6 +53,7 @@ CAUSE_MARGIN = 0.5  # a why answer whose lead gives no cause: the sentence after
 NEXT_SENTENCE_MARGIN = 0.36  # a lone answer sentence takes the next one in its paragraph if it scores this close
 SAME_NOTE_MARGIN = 0.5  # under a class-level lead, what the same note says of the drug asked about: on topic
 OTHER_DURATION_PENALTY = 0.05  # "how long do side effects last": a half-life answers another how-long
+UNTIMED_PENALTY = 0.05  # "how long should she stay on it": a sentence that gives no span of time does not say
 OFF_KIND_PENALTY = 0.2  # "what can i do about it": a sentence saying only that the problem exists does not answer
 ASKED_SECTION_BONUS = 0.1  # ... one from the section whose heading asks the same ("What helps with sweating?") does
 UNNAMED_RANKING_PENALTY = 0.1  # "which one is worst": a sentence naming no medicine cannot say which
@@ -107,7 +108,7 @@ _WANTS = {
         r"\b(?:include|includes|including|such as|signs?|symptoms?)\b|(?:\b(?:[\w'-]+ ){0,4}[\w'-]+, ){2,}", re.I
     ),
     "duration": re.compile(
-        r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b",
+        r"\b\d+(?:\.\d+)?\s*(?:(?:to|-|–)\s*\d+\s*)?(?:hours?|days?|weeks?|months?|years?)\b|\b(?:weeks?|months?|days?)\b|\b(?:a|one) year\b",
         re.I,
     ),
     "dose": re.compile(
@@ -381,6 +382,8 @@ class ExtractiveAnswerer:
                     score += ASKED_SECTION_BONUS
                 elif question.qtype in SECTION_KINDS and not of_kind:
                     score -= OFF_KIND_PENALTY
+                elif question.qtype == "duration" and not of_kind:
+                    score -= UNTIMED_PENALTY
                 if of_kind:
                     score += KIND_WANTED_BONUS
                     if figure is not None and figure.search(text):

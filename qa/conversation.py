@@ -126,6 +126,8 @@ _IT_PROBLEM = re.compile(
     re.I,
 )
 _HELPS = re.compile(r"\b(?:help|helps|make (?:a|any) difference|work|fix it|sort it)\W*$", re.I)  # "... help?": with it
+# "is it ok with tizanidine", "can you take it alongside ibuprofen": "it" combined with the medicine named
+_IT_WITH = re.compile(r"\bit\s+(?:\w+\s+){0,3}?(?:with|alongside|together with)\s+(?:my\s+|the\s+)?", re.I)
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition
 # "... for pmdd? how many people responded in the trial": the trial of that treatment for that condition
 _THE_STUDY = re.compile(r"\b(?:the|that|this) (?:trials?|study|studies|research|review|data|results?)\b", re.I)
@@ -490,7 +492,9 @@ def part_question(
         extra.append(subject)  # "what are the usual side effects of an ssri, and should i carry on if they're bad"
     elif earlier and _JUDGES_IT.match(part):
         extra.append(subject)  # "i keep forgetting my sertraline, any tips? does it even matter": the forgetting
-    if not lexicon.mentions(part) and not _CLASS_WORD.search(part):
+    mentions = lexicon.mentions(part)
+    named = {m.generic for m in mentions}
+    if not named and not _CLASS_WORD.search(part):
         extra.extend(drugs)
         named_in_whole = _CLASS_WORD.search(whole)
         own_subject = any(
@@ -501,6 +505,8 @@ def part_question(
             # "who is the boxed warning on antidepressants about, and does my husband need watching when he
             # starts": antidepressants; "... and what does treatment resistant even mean" has its own subject
             extra.append(named_in_whole.group(0))
+    elif any(m.start == w.end() for w in _IT_WITH.finditer(part) for m in mentions):
+        extra.extend(d for d in drugs if d not in named)  # "... and is it ok with tizanidine": "it" is the other
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
     if (
         whole

@@ -876,6 +876,14 @@ def test_a_part_pointing_back_at_a_medicine_the_sources_lack_is_not_answered_abo
     assert answer.kind == "answer" and "blood pressure" in answer.text, answer.text
 
 
+def test_how_long_is_answered_by_a_sentence_that_gives_a_span_of_time(model_bot) -> None:
+    """'how long should she stay on it': the sentence with the months, not the ones on who prescribes it."""
+    answer = model_bot.ask(
+        "my 12 yo is on fluoxetine for depression. how long after she's better should she stay on it"
+    )
+    assert answer.kind == "answer" and "6 months" in answer.text.split("\n\n")[0], answer.text
+
+
 def test_how_long_side_effects_last_is_not_answered_with_a_half_life(model_bot) -> None:
     """A half-life answers how long a medicine stays in the body, not how long its side effects last."""
     answer = model_bot.ask(

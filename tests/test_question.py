@@ -574,6 +574,14 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
         "does it raise blood pressure", ("venlafaxine",), frozenset(), lexicon, vocabulary, "does effexor cause acne"
     )
     assert "venlafaxine" in out and "acne" not in out
+    # "is it ok with tizanidine": "it" is the medicine the question named before, combined with the one named here
+    out = part_question("and is it ok with tizanidine", ("fluvoxamine", "tizanidine"), frozenset(), lexicon, vocabulary)
+    assert "fluvoxamine" in out, out
+    # ... not "can it mess with your heart rhythm", where "with" takes no medicine
+    out = part_question(
+        "can escitalopram mess with your heart rhythm", ("escitalopram", "omeprazole"), frozenset(), lexicon, vocabulary
+    )
+    assert "omeprazole" not in out, out
     assert part_question("is zoloft ok in pregnancy", ("sertraline",), frozenset(), lexicon, vocabulary) == (
         "is zoloft ok in pregnancy"
     )
