@@ -50,6 +50,11 @@ _FOLLOW_UP_START = re.compile(
     r"^\s*(?:(?:ok|okay|right|hmm|cool|thanks|great|alright)\b[,.!]?\s+)?(and|also|so|but|or|then|ok so|okay so|what about|how about|what if|same|for|is that|does that|why)\b",
     re.I,
 )
+_COMPARED_WITH_CLASS = re.compile(
+    r"\b(?:than|compared (?:with|to)|vs\.?|versus|like|unlike|as) (?:(?:the|other|most|all|normal|regular|typical)\s+)*"
+    r"(?:ssris?|snris?|antidepressants?|maois?)\b",
+    re.I,
+)
 _GOES_ON = re.compile(r"^\W*(?:(?:ok|okay|right)\b[,.!]?\s+)?(?:and|so|but|also|then)\b", re.I)  # the talk goes on
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
 _QUESTION_WORDS = frozenset({"whats", "what's", "what’s", "hows", "whys", "wats", "wat", "tell", "me", "about", "info"})
@@ -494,7 +499,9 @@ def part_question(
         extra.append(subject)  # "i keep forgetting my sertraline, any tips? does it even matter": the forgetting
     mentions = lexicon.mentions(part)
     named = {m.generic for m in mentions}
-    if not named and not _CLASS_WORD.search(part):
+    # "how risky is it in an overdose compared with ssris": the class it is compared with is not its subject
+    compared = _COMPARED_WITH_CLASS.search(part) and _THING.search(part)
+    if not named and (not _CLASS_WORD.search(part) or compared):
         extra.extend(drugs)
         named_in_whole = _CLASS_WORD.search(whole)
         own_subject = any(

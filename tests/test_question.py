@@ -577,6 +577,14 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     # "is it ok with tizanidine": "it" is the medicine the question named before, combined with the one named here
     out = part_question("and is it ok with tizanidine", ("fluvoxamine", "tizanidine"), frozenset(), lexicon, vocabulary)
     assert "fluvoxamine" in out, out
+    # "how risky is it compared with ssris": the class is what "it" is compared with, not the part's subject
+    out = part_question(
+        "how risky is it in an overdose compared with ssris", ("venlafaxine",), frozenset(), lexicon, vocabulary
+    )
+    assert "venlafaxine" in out, out
+    assert "venlafaxine" not in part_question(
+        "are ssris risky in an overdose", ("venlafaxine",), frozenset(), lexicon, vocabulary
+    )
     # ... not "can it mess with your heart rhythm", where "with" takes no medicine
     out = part_question(
         "can escitalopram mess with your heart rhythm", ("escitalopram", "omeprazole"), frozenset(), lexicon, vocabulary
