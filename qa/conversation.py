@@ -130,7 +130,10 @@ _IT_PROBLEM = re.compile(
     r"(?!\s+one)|\b(?:is|was) (?:it|that|this) (?:from )?(?:the drug|the medicine|the tablets?|the pills?|my depression|the depression)\b",
     re.I,
 )
-_HELPS = re.compile(r"\b(?:help|helps|make (?:a|any) difference|work|fix it|sort it)\W*$", re.I)  # "... help?": with it
+# "would it help (him) to ...", "... help?": with what the conversation is about, unless it says with what
+_HELPS = re.compile(
+    r"\b(?:help|helps)\b(?!\s+(?:\w+\s+)?(?:with|for)\b)|\b(?:make (?:a|any) difference|work|fix it|sort it)\W*$", re.I
+)
 # "is it ok with tizanidine", "can you take it alongside ibuprofen": "it" combined with the medicine named
 _IT_WITH = re.compile(r"\bit\s+(?:\w+\s+){0,3}?(?:with|alongside|together with)\s+(?:my\s+|the\s+)?", re.I)
 _HAS_IT = re.compile(r"\b(?:with|for|have|has|got|had) (?:it|that|this)\b", re.I)  # "teenagers with it": the condition

@@ -809,6 +809,13 @@ def _rewritten(earlier: str, said: str, question: str) -> str:
             "lying awake",
             "",
         ),
+        # ... and "would it help him to take it ...", though "help" comes first
+        (
+            "My husband started sertraline a fortnight ago and he's dozy all day at work.",
+            "Would it help him to take it at a different time of day?",
+            "dozy",
+            "",
+        ),
         # "so are the first weeks more risky": the talk goes on about what it was about, graded, not a new subject
         (
             "I just started citalopram and I drive a van for work.",
