@@ -43,7 +43,7 @@ from qa.question import (
     what_is_told,
 )
 from qa.retrieval import Mode, Query, Retriever
-from qa.safety import route
+from qa.safety import about_someone_else, route
 from qa.spelling import plain_words
 from qa.suggestions import Suggester
 from qa.types import Answer, AnswerKind, Passage, QueryVectors, Timings
@@ -360,7 +360,8 @@ class Chatbot:
         # Safety first, on the whole text (a long message can still be a crisis).
         routed = route(text)
         if routed == "crisis":
-            return self._final("crisis", messages.CRISIS_MESSAGE, question=text)
+            crisis = messages.CRISIS_FOR_SOMEONE_ELSE_MESSAGE if about_someone_else(text) else messages.CRISIS_MESSAGE
+            return self._final("crisis", crisis, question=text)
         limit = self.settings.answer.max_question_chars
         if len(text) > limit:
             return self._final(

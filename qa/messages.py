@@ -23,6 +23,20 @@ CRISIS_MESSAGE = (
     "If you are outside these countries, your local emergency number or a local crisis line can help."
 )
 
+# ... when the person at risk is someone the writer is worried about, not the writer
+CRISIS_FOR_SOMEONE_ELSE_MESSAGE = (
+    "I'm sorry, this sounds frightening. Please get help for them now.\n\n"
+    "**Please get help now:**\n"
+    "- **Emergency services:** call **112** (Europe), **999** (UK) or **911** (US), or take them to the nearest "
+    "emergency department.\n"
+    "- **If they have taken an overdose or too many tablets**, even if they seem fine: call emergency services "
+    "or your local **poison control centre** right away. Do not wait for symptoms.\n"
+    "- **US:** call or text **988**, the Suicide & Crisis Lifeline (24/7); you can call about someone else.\n"
+    "- **UK and Ireland:** call **Samaritans on 116 123** (free, 24/7).\n\n"
+    "If it is safe to, stay with them until help arrives. "
+    "If you are outside these countries, your local emergency number or a local crisis line can help."
+)
+
 NO_ANSWER_MESSAGE = (
     "I'm sorry, my sources don't cover that, so I can't answer it reliably. "
     "I can help with questions about SSRI antidepressants and related medicines: how they work, "

@@ -94,9 +94,6 @@ _CRISIS_PATTERNS = [
     # "I want to die", "I'm going to end it all", "I've decided to kill myself tonight"
     rf"\b{_FIRST}\b[^.?!]{{0,40}}\b(?:want|going|plan|planning|ready|decided|deserve|wish|need|try|trying|tempted|thinking|thought|think)\b[^.?!]{{0,25}}\b(?:die|be dead|end it|end it all|end everything|end my life|end things|kill myself|suicide|not wake up|never wake up|not be here|not exist|disappear forever|sleep forever|overdose|take (?:all|every|the whole)\b)",
     r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging|poison|poisoning|shoot|shooting|burn|burning|starve|starving)\s+myself\b",
-    # someone else at risk: "my son says he wants to die", "she is talking about killing herself"
-    r"\b(?:he|she|they)\b[^.?!]{0,30}\b(?:wants?|going|plans?|planning|talks? about|talking about|tried|trying|threaten\w*|keeps? saying)\b[^.?!]{0,25}\b(?:die|be dead|end it|end (?:his|her|their) life|kill (?:him|her|them)sel(?:f|ves)|suicide|overdose)\b",
-    r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging)\s+(?:him|her|them)sel(?:f|ves)\b",
     r"\b(?:end|ending|take|taking)\s+my\s+(?:own\s+)?life\b",
     rf"\b{_FIRST}\b[^.?!]{{0,30}}\b(?:commit|committing|attempt|attempting|attempted)\s+suicide\b",
     r"\b(?:i am|i have been|i feel|feeling|been|i get|getting|having)\b[^.?!]{0,25}\bsuicidal\b",
@@ -122,7 +119,19 @@ _CRISIS_PATTERNS = [
     r"\bhow\s+(?:many|much)\b[^.?!]{0,50}\b(?:to die|to kill|to overdose|would kill|will kill|kill me|kill a person|to end it|be fatal|be lethal|is fatal|is lethal|are fatal|are lethal)\b",
     r"\b(?:enough|how many|how much)\b[^.?!]{0,30}\bto (?:die|not wake up|never wake up|end my life)\b",
 ]
-_CRISIS = [re.compile(p) for p in _CRISIS_PATTERNS]
+# Someone else at risk: "my son says he wants to die", "she is talking about killing herself".
+_OTHERS_AT_RISK_PATTERNS = [
+    r"\b(?:he|she|they)\b[^.?!]{0,30}\b(?:wants?|going|plans?|planning|talks? about|talking about|tried|trying|threaten\w*|keeps? saying)\b[^.?!]{0,25}\b(?:die|be dead|end it|end (?:his|her|their) life|kill (?:him|her|them)sel(?:f|ves)|suicide|overdose)\b",
+    r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging)\s+(?:him|her|them)sel(?:f|ves)\b",
+]
+_SELF = [re.compile(p) for p in _CRISIS_PATTERNS]
+_CRISIS = _SELF + [re.compile(p) for p in _OTHERS_AT_RISK_PATTERNS]
+# "my brother", "my 15 yr old", "my flatmate": the person a message is about, when it is not the writer
+_SOMEONE = re.compile(
+    r"\bmy\s+(?:\w+\s+){0,2}?(?:son|daughter|brother|sister|mum|mom|mother|dad|father|husband|wife|partner|boyfriend"
+    r"|girlfriend|friend|flatmate|roommate|housemate|child|kid|teen|teenager|old|nan|gran|grandma|granny|grandad"
+    r"|grandpa|grandmother|grandfather|uncle|aunt|aunty|auntie|cousin|niece|nephew|colleague|mate|patient|client)s?\b"
+)
 # Asking whether a medicine can cause suicidal thoughts ("can prozac make my teenager suicidal") is a
 # question about the warning, not a crisis; masked before the crisis patterns run, so anything else
 # in the message ("... he says he wants to die") is still caught. "It is making my son suicidal" is not masked.
@@ -173,6 +182,13 @@ def normalise(text: str) -> str:
     text = re.sub(r"(.)\1{2,}", r"\1\1", text)  # sooooo → soo
     text = re.sub(r"[^a-z0-9.?!]+", " ", text)
     return " ".join(_correct(w) for w in text.split())
+
+
+def about_someone_else(question: str) -> bool:
+    """Whether a crisis is another person's ("my brother took a handful of his tablets", "my daughter keeps saying
+    she wants to die"): nothing in the message puts the writer at risk once the person it is about is set aside."""
+    masked = _SOMEONE.sub(" they ", _ASKS_ABOUT_WARNING.sub(" ", normalise(question)))
+    return not any(p.search(masked) for p in _SELF)
 
 
 def route(question: str) -> Route:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.safety import route
+from qa.safety import about_someone_else, route
 
 CRISIS = [
     "I want to die",
@@ -85,6 +85,27 @@ PERSONAL = [
 @pytest.mark.parametrize("text", CRISIS)
 def test_crisis_phrasings_are_caught(text: str) -> None:
     assert route(text) == "crisis"
+
+
+SOMEONE_ELSE = {
+    "zoloft is making my son suicidal",
+    "my daughter keeps saying she wants to die",
+    "can prozac make my teenager suicidal? he says he wants to die",
+    "my son swallowed a handful of my pills",
+    "my brother took a handful of his citalopram last night, he says hes fine",
+    "think my 15 yr old took a handful of my citalopram but she seems totally fine",
+}
+
+
+@pytest.mark.parametrize("text", sorted(set(CRISIS) | SOMEONE_ELSE))
+def test_a_crisis_is_told_apart_as_the_writers_or_someone_elses(text: str) -> None:
+    assert route(text) == "crisis"
+    assert about_someone_else(text) == (text in SOMEONE_ELSE)
+
+
+def test_the_writer_at_risk_beside_someone_else_is_the_writers_crisis() -> None:
+    assert not about_someone_else("I want to die and my mum doesnt know")
+    assert not about_someone_else("my wife found me after I took 30 of my pills")
 
 
 @pytest.mark.parametrize("text", GENERAL)
