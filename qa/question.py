@@ -603,6 +603,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         for t in re.finditer(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>|<[^<>]{0,200}>", text, re.I | re.S)
     ]
     judged: set[str] = set()
+    story_pointed = asks_itself and bool(_POINTS_AT.search(question))
     # "doc gave me xanax for the panic attacks ... is it ok to take both at once": the asking clause pairs one
     # medicine the sources know with another from the story, so a short name there is a medicine too.
     pair_asked = asks_itself and len(drugs) == 1 and bool(_PAIR.search(question))
@@ -645,15 +646,21 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         key.add(stem(word))
         if hit.start() < offset:
             present_before += corpus.known(word) and not is_everyday(word)
+            # "... now talking about ECT. how many sessions does it take": with no medicine to point at, a name in
+            # capitals the sources never use is what "it" is
+            named_before = shouted(hit.group(0)) and not drugs and story_pointed and not text.isupper()
             if (
-                len(word) >= (MIN_WORD if pair_asked else NAME_IN_CONTEXT)
-                and not corpus.known(word)
-                and not is_english(word)
-                and not is_everyday(word)  # "getting married in spain": a place, common in English, not a medicine
-                and not typo_of_everyday(word)
-                and not _PLACE_BEFORE.search(text[: hit.start()])  # "stag do in Magaluf", "a week in Tenerife"
-                and not _ROLE_AFTER.match(text[hit.end() :])  # "Barista here, I ..."
-                and not (_ROLE_BEFORE.search(text[: hit.start()]) and _JOB.search(word))
+                (named_before and not corpus.known(word))
+                or (
+                    len(word) >= (MIN_WORD if pair_asked else NAME_IN_CONTEXT)
+                    and not corpus.known(word)
+                    and not is_english(word)
+                    and not is_everyday(word)  # "getting married in spain": a place, common in English, not a medicine
+                    and not typo_of_everyday(word)
+                    and not _PLACE_BEFORE.search(text[: hit.start()])  # "stag do in Magaluf", "a week in Tenerife"
+                    and not _ROLE_AFTER.match(text[hit.end() :])  # "Barista here, I ..."
+                    and not (_ROLE_BEFORE.search(text[: hit.start()]) and _JOB.search(word))
+                )
             ):
                 unknown.append(hit.group(0))  # "my wife is on lamotrigine. can she take escitalopram as well"
                 missing_words.add(word)

@@ -300,6 +300,14 @@ def test_a_clause_asking_whether_the_story_applies_to_a_medicine_asks_about_the_
     assert not q.uncovered_topic, q
 
 
+def test_a_name_in_capitals_before_a_question_pointing_back_is_its_subject(words) -> None:
+    text = "nothing has worked and the hospital is now talking about ECT. how many sessions does it take?"
+    assert "ECT" in analyse(text, words).unknown_names
+    # ... not when the story names a medicine "it" can be, nor a short service name written in lower case
+    assert not analyse("CAMHS started my son on sertraline. how long does it take?", words).unknown_names
+    assert not analyse("the camhs team are lovely. how long does it take for ssris to work?", words).unknown_names
+
+
 def test_everyday_words_of_a_question_about_an_article_are_not_its_topic(words) -> None:
     q = analyse("read a post on tellmipsychiatry about why meds stop working. what was their explanation?", words)
     assert not q.uncovered_topic and "explanation" not in q.uncovered, q
