@@ -20,7 +20,7 @@ from ingest.settings import AnswerSettings
 from ingest.text import content_terms, stem
 from qa.citations import CitationBook
 from qa.index import LoadedIndex
-from qa.question import CLASS_WORDS, SECTION_KINDS, Question, shouted
+from qa.question import CLASS_WORDS, SECTION_KINDS, Question, own_words, shouted
 from qa.types import Passage, QueryVectors
 
 LEXICAL_WEIGHT = 0.20
@@ -45,6 +45,7 @@ OTHERS_STORY_PENALTY = 0.15  # ... and not the story of a friend he tells
 DUPLICATE_SENTENCE = 0.86  # sentences at least this similar say the same thing
 CONTAINED = 0.8  # ... and a sentence whose words are nearly all in one already quoted says nothing new
 CONTAINED_MIN_TERMS = 5
+ANOTHER_BONUS = 0.05  # "what would they try next": a sentence that names another medicine
 OFF_TOPIC_PENALTY = 0.1  # a sentence from a passage that never uses the question's specific topic word
 OTHER_NAMED_BONUS = 0.1  # two medicines: a sentence naming the one without a note of its own, even in a list
 SECOND_SIDE_MARGIN = 0.3
@@ -61,6 +62,11 @@ NAME_ONLY_PENALTY = 0.1  # "Paroxetine is an SSRI sold as Paxil and Seroxat": cl
 REPEAT_PENALTY = 0.15  # a follow-up wants something new: a sentence the last answer already quoted
 SAME_FIGURES = 0.6  # share of a sentence's figures already quoted, with the same words, that makes it a repeat  # a comparison's other side is shown if its best sentence is this close
 
+_ASKS_FOR_ANOTHER = re.compile(
+    r"\b(?:try|use|give|prescribe|offer|switch (?:\w+ )?to|move (?:\w+ )?(?:on)?to|go (?:on)?to)\s+(?:\w+\s+)?(?:next|instead|after that|then)\b"
+    r"|\b(?:try|tried|use|used|given|prescribed|offered) (?:next|instead|after)\b|\bwhat (?:else|other)\b|\balternatives?\b|\bsecond[- ]line\b",
+    re.I,
+)
 _ANAPHOR = re.compile(
     # "In the US it is approved for ...": a short setting first does not name what "it" is
     r"^\W*(?:in (?:the )?(?:US|UK|EU|Europe|England|Britain),? (?=(?:it|they|this)\b))?(?:this|these|that|those|it|its|they|their|such|both|here|he|she|his|her|because of (?:this|that)|for (?:this|that) reason|"
@@ -327,6 +333,8 @@ class ExtractiveAnswerer:
         asked = self._asked(vectors.asked) if vectors.asked is not None else {}
         averaged = not question.drugs_carried and _asks_beyond_names(question)
         half_life_asked = asks_half_life(question)
+        # "what would they try next", "what else could she take": the answer names another medicine
+        other_wanted = bool(query_drugs) and bool(_ASKS_FOR_ANOTHER.search(own_words(question.text)))
         out: list[Candidate] = []
         for rank, ci in self._chunks_read(passages):
             rows = index.sentences_of_chunk[ci]
@@ -410,6 +418,8 @@ class ExtractiveAnswerer:
                     score += ACRONYM_BONUS
                 if brand is not None and brand.search(text):
                     score += BRAND_BONUS  # "what is brisdelle": the sentence on that product, not the drug's profile
+                if other_wanted and self.sentence_drugs(row) - query_drugs:
+                    score += ANOTHER_BONUS
                 if query_drugs:
                     named = self.sentence_drugs(row)
                     by_class = {d for d, p in class_of.items() if p.search(text)}

@@ -131,6 +131,7 @@ _SOMEONE = re.compile(
     r"\bmy\s+(?:\w+\s+){0,2}?(?:son|daughter|brother|sister|mum|mom|mother|dad|father|husband|wife|partner|boyfriend"
     r"|girlfriend|friend|flatmate|roommate|housemate|child|kid|teen|teenager|old|nan|gran|grandma|granny|grandad"
     r"|grandpa|grandmother|grandfather|uncle|aunt|aunty|auntie|cousin|niece|nephew|colleague|mate|patient|client)s?\b"
+    r"|\bmy\s+\d+\s*(?:yo|yr|yrs|year|years)\b"  # "my 16yo took a handful"
 )
 # Asking whether a medicine can cause suicidal thoughts ("can prozac make my teenager suicidal") is a
 # question about the warning, not a crisis; masked before the crisis patterns run, so anything else

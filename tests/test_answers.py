@@ -876,6 +876,13 @@ def test_a_part_pointing_back_at_a_medicine_the_sources_lack_is_not_answered_abo
     assert answer.kind == "answer" and "blood pressure" in answer.text, answer.text
 
 
+def test_what_to_try_next_is_answered_by_a_sentence_naming_another_medicine(model_bot) -> None:
+    answer = model_bot.ask(
+        "our 15 yr old isn't getting on with prozac for her depression. what would nice usually try next?"
+    )
+    assert answer.kind == "answer" and "sertraline or citalopram" in answer.text, answer.text
+
+
 def test_how_long_is_answered_by_a_sentence_that_gives_a_span_of_time(model_bot) -> None:
     """'how long should she stay on it': the sentence with the months, not the ones on who prescribes it."""
     answer = model_bot.ask(

@@ -94,6 +94,7 @@ SOMEONE_ELSE = {
     "my son swallowed a handful of my pills",
     "my brother took a handful of his citalopram last night, he says hes fine",
     "think my 15 yr old took a handful of my citalopram but she seems totally fine",
+    "my 16yo took a handful of extra lexapro but says shes fine",
 }
 
 
