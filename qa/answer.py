@@ -612,9 +612,13 @@ class ExtractiveAnswerer:
         numbers = _figures(self.index.sentence_text(row))
         alike_numbers: set[str] = set()  # the figures of the quoted sentences alike to this one
         from_reference = self._source_kind(row) == "reference"
+        drugs = self.sentence_drugs(row)
         for other in quoted:
             if from_reference and self._source_kind(other) != "reference":
                 continue  # an author's claim, however alike ("... wrongly classified as an SNRI"), is not the fact
+            if drugs and (their_drugs := self.sentence_drugs(other)) and not drugs & their_drugs:
+                continue  # "In the Cipriani 2018 comparison, escitalopram was among the more effective ..." after
+                # the same words on fluvoxamine says it of another medicine
             their_numbers = _figures(self.index.sentence_text(other))
             if float(self.index.sentence_vectors[other] @ vec) >= DUPLICATE_SENTENCE:
                 alike_numbers |= their_numbers

@@ -876,6 +876,13 @@ def test_a_part_pointing_back_at_a_medicine_the_sources_lack_is_not_answered_abo
     assert answer.kind == "answer" and "blood pressure" in answer.text, answer.text
 
 
+def test_the_same_words_said_of_another_medicine_are_not_a_repeat(model_bot) -> None:
+    """A comparison's two sides can be worded alike ("In the Cipriani 2018 comparison, X was among the ...")."""
+    answer = model_bot.ask("faverin or cipralex, which came out better in that big study comparing antidepressants?")
+    assert "fluvoxamine was among the less effective" in answer.text, answer.text
+    assert "escitalopram was among the more effective" in answer.text, answer.text
+
+
 def test_what_to_try_next_is_answered_by_a_sentence_naming_another_medicine(model_bot) -> None:
     answer = model_bot.ask(
         "our 15 yr old isn't getting on with prozac for her depression. what would nice usually try next?"
