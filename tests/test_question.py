@@ -369,6 +369,7 @@ def test_patient_phrases_for_relapse_no_response_blunting_and_severity() -> None
     assert vocabulary.expand("my mouth is like the sahara").terms == "dry mouth"
     assert "hospital" in vocabulary.expand("how often do people end up in icu after that").terms
     assert "without food" in vocabulary.expand("do i have to eat before my citalopram").terms
+    assert "binding affinity" in vocabulary.expand("zoloft or prozac, which grips serotonin harder").terms
     severity = vocabulary.expand("how serious can it get")
     assert "severe" in severity.terms and severity.subjects == ()  # how bad, not what it is about
 
