@@ -129,7 +129,7 @@ _CRISIS = _SELF + [re.compile(p) for p in _OTHERS_AT_RISK_PATTERNS]
 # "my brother", "my 15 yr old", "my flatmate": the person a message is about, when it is not the writer
 _SOMEONE = re.compile(
     r"\bmy\s+(?:\w+\s+){0,2}?(?:son|daughter|brother|sister|mum|mom|mother|dad|father|husband|wife|partner|boyfriend"
-    r"|girlfriend|friend|flatmate|roommate|housemate|child|kid|teen|teenager|old|nan|gran|grandma|granny|grandad"
+    r"|girlfriend|friend|flatmate|roommate|housemate|child|kid|teen|teenager|nan|gran|grandma|granny|grandad"
     r"|grandpa|grandmother|grandfather|uncle|aunt|aunty|auntie|cousin|niece|nephew|colleague|mate|patient|client)s?\b"
     r"|\bmy\s+\d+\s*(?:yo|yr|yrs|year|years)\b"  # "my 16yo took a handful"
 )
@@ -187,9 +187,17 @@ def normalise(text: str) -> str:
 
 def about_someone_else(question: str) -> bool:
     """Whether a crisis is another person's ("my brother took a handful of his tablets", "my daughter keeps saying
-    she wants to die"): nothing in the message puts the writer at risk once the person it is about is set aside."""
-    masked = _SOMEONE.sub(" they ", _ASKS_ABOUT_WARNING.sub(" ", normalise(question)))
-    return not any(p.search(masked) for p in _SELF)
+    she wants to die"): no first-person crisis phrasing in the message starts at the "my" of the person it is
+    about ("I swallowed all my kids tablets" is the writer's: it starts at "I")."""
+    norm = _ASKS_ABOUT_WARNING.sub(" ", normalise(question))
+    theirs = {m.start() for m in _SOMEONE.finditer(norm)}
+    for pattern in _SELF:
+        at = 0
+        while (m := pattern.search(norm, at)) is not None:
+            if m.start() not in theirs:
+                return False
+            at = m.start() + 1
+    return True
 
 
 def route(question: str) -> Route:

@@ -107,6 +107,8 @@ def test_a_crisis_is_told_apart_as_the_writers_or_someone_elses(text: str) -> No
 def test_the_writer_at_risk_beside_someone_else_is_the_writers_crisis() -> None:
     assert not about_someone_else("I want to die and my mum doesnt know")
     assert not about_someone_else("my wife found me after I took 30 of my pills")
+    assert not about_someone_else("I swallowed all my kids tablets")
+    assert not about_someone_else("I took all of my old tablets at once")
 
 
 @pytest.mark.parametrize("text", GENERAL)
