@@ -76,6 +76,7 @@ _ANAPHOR = re.compile(
 # words that, beside a medicine's names and class, only say what it is called and where
 _NAMING = frozenset(content_terms("sold called known name names brand brands marketed market also us uk eu europe"))
 _ASKS_NAME = frozenset(content_terms("same different difference version call called name names brand generic"))
+_SAMENESS = frozenset(content_terms("stuff thing things drug medicine tablet pill"))
 _HALF_LIFE = re.compile(r"\bhalf[- ]li(?:fe|ves)\b", re.I)
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e)\b")
 # A line of an article that opens on someone else ("- One friend uses ...", "My mum used ...") tells that
@@ -482,8 +483,10 @@ class ExtractiveAnswerer:
             if entry is not None and m.surface.lower() in {b.lower() for b in entry.brand_names()}:
                 names.append(re.escape(m.surface))
             rest = rest.replace(m.surface, " ")
-        if content_terms(rest) - {"what", "whats"}:
-            return None  # only a bare "what is brisdelle"; "what is faverin used for" asks about the drug
+        if content_terms(rest) - {"what", "whats"} - _ASKS_NAME - _SAMENESS:
+            # only a bare "what is brisdelle" or "what's zyban, is it the same stuff as wellbutrin"; "what is
+            # faverin used for" asks about the drug
+            return None
         return re.compile(r"\b(?:" + "|".join(names) + r")\b", re.I) if names else None
 
     def _class_patterns(self, question: Question) -> dict[str, re.Pattern[str]]:

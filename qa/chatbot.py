@@ -66,6 +66,8 @@ _ASKS = re.compile(
     r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"  # "I'm also wondering whether botox ..."
     # unpunctuated speech: "my grandpa is 70 and on celexa whats the max dose for him"
     r"|\bwhat(?:'s|’s|s| is| are)\s"
+    # "if i stop how long till its out of me": a question word after the condition it is asked under
+    r"|\bif\b[^.?!,]{1,40}\bhow (?:long|much|many|soon|often|quickly)\b"
     # "and if i have a couple of drinks am i ok to drive", "random q but is it true ...": a verb before its subject
     r"|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bthey\s)(?<!\bhe\s)(?<!\bshe\s)"
     r"\b(?:am|is|are|can|could|should|would|will|does|do|did)\s+(?:i|it|he|she|we|they|you|that|this|there)\b",

@@ -51,7 +51,7 @@ _FOLLOW_UP_START = re.compile(
     re.I,
 )
 _COMPARED_WITH_CLASS = re.compile(
-    r"\b(?:than|compared (?:with|to)|vs\.?|versus|like|unlike|as) (?:(?:the|other|most|all|normal|regular|typical)\s+)*"
+    r"\b(?:than|compared (?:with|to)|vs\.?|versus|like|unlike|as) (?:(?:the|other|most|all|normal|regular|typical|my|your|his|her|their|old|previous|last)\s+)*"
     r"(?:ssris?|snris?|antidepressants?|maois?)\b",
     re.I,
 )

@@ -131,7 +131,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (  # what it is like, or what to look out for: a list of symptoms or signs answers
         "signs",
         re.compile(
-            r"\b(?:feel like|feels like|what (?:are the |)(?:signs|symptoms)|what signs|which signs|what symptoms"
+            r"\b(?:feel like|feels like|what (?:are (?:the |some )?|)(?:(?:warning|main|first|early|usual|typical) )?(?:signs|symptoms)"
+            r"|what signs|which signs|what symptoms"
             r"|(?:look|looking|watch|watching|keep an eye) (?:out )?for|what happens (?:if|when)"
             r"|(?:first|early|earliest|warning) (?:signs?|symptoms?)\b[^?]*\blooks? like)\b",
             re.I,
@@ -243,6 +244,8 @@ MIN_WORD = 4  # shorter words are too ambiguous to judge as outside the sources
 # An English word this frequent (Zipf scale: 4.4 ≈ 25 per million words, e.g. "yesterday" 4.9, "damage" 4.9)
 # is everyday language, not a topic; rarer ones the corpus lacks are ("grapefruit" 3.2, "tinnitus" 2.8).
 COMMON_ZIPF = 4.4
+ACTS_ZIPF = 3.0  # "altered" 4.0: "alters" is what something does; "snored" 2.0
+JOINED_ZIPF = 5.0  # "lot" 5.6, "well" 6.2, "fact" 5.3: a word this common run on after "a" or "in" ("alot")
 VERB_ZIPF = 2.0  # "diagnosed" 3.9, "tapered" 2.5: a word with a past tense in use is a verb
 SPECIFIC_CHUNKS = 12  # a word used by at most this many chunks says what a question is about ("emergency")
 RARE_CHUNKS = 3  # a word the corpus uses in at most this many chunks is specific enough to be a question's topic
@@ -430,7 +433,15 @@ def _zipf(word: str) -> float:
 
 def _verb_like(word: str) -> bool:
     """'diagnosed', 'tapering', 'diagnose' (there is a 'diagnosed'): an action asked about, not a subject."""
-    return word.endswith(("ed", "ing")) or max(_zipf(word + "d"), _zipf(word + "ed")) >= VERB_ZIPF
+    return word.endswith(("ed", "ing")) or max(_zipf(word + "d"), _zipf(word + "ed")) >= VERB_ZIPF or _acts(word)
+
+
+def _acts(word: str) -> bool:
+    """'alters', 'lowers': what something does (a verb whose past tense is in common use), not a subject."""
+    if not word.endswith("s") or word.endswith("ss"):
+        return False
+    stems = {word[:-1]} | ({word[:-2]} if word.endswith("es") else set())
+    return max(max(_zipf(s + "d"), _zipf(s + "ed")) for s in stems) >= ACTS_ZIPF
 
 
 def _names_a_medicine(word: str, corpus: CorpusWords) -> bool:
@@ -459,13 +470,19 @@ def is_everyday(word: str) -> bool:
 
 
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_RUN_ON_LEADS = ("a", "as", "at", "in", "on", "any", "every", "some", "no", "each")
 
 
 @lru_cache(maxsize=4096)
 def typo_of_everyday(word: str) -> bool:
     """'completly', 'becuase': one letter dropped, added or swapped away from an everyday English word,
     and not itself a word. A changed letter is not counted: 'abilify' is a medicine, not 'ability'."""
-    if len(word) < TYPO_MIN or is_english(word):
+    if is_english(word):
+        return False
+    # "alot", "aswell", "infact": a very common word run together with the little word before it
+    if any(word.startswith(lead) and _zipf(word[len(lead) :]) >= JOINED_ZIPF for lead in _RUN_ON_LEADS):
+        return True
+    if len(word) < TYPO_MIN:
         return False
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     edits = {a + b[1:] for a, b in splits if b}
@@ -721,7 +738,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         elif _acts_on(word, text[hit.end() :]):  # "ruining my sleep", "messing with it": the sleep is asked about
             judged.discard(stem(word))
             continue
-        elif is_everyday(word) or typo_of_everyday(word):
+        elif is_everyday(word) or typo_of_everyday(word) or _acts(word):
             judged.discard(stem(word))
             absent_everyday.append((word, _phrase_around(text, hit)))
             continue

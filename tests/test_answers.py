@@ -83,6 +83,22 @@ def test_a_part_ending_in_a_question_mark_is_asked_however_it_is_worded(model_bo
     assert model_bot._parts(served, analyse(question, served.corpus_words)) == []
 
 
+def test_a_part_asked_under_a_condition_is_a_part_and_what_the_sources_lack_is_named(model_bot) -> None:
+    # "if i stop how long till its out of me" asks, with no question word at its start: the question is
+    # half covered (IVF), not declined whole
+    answer = model_bot.ask(
+        "been on trintellix 3 months. if i stop how long till its out of me, and would it affect IVF?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "don't cover ivf" in answer.text.lower() and "66 hours" in answer.text
+
+
+def test_what_a_brand_is_and_whether_it_is_the_same_as_another_brand_quotes_that_brand(model_bot) -> None:
+    answer = model_bot.ask("What's Zyban, is it the same stuff as Wellbutrin? And would it affect my sex life?")
+    assert answer.kind == "answer", answer.text
+    assert "stopping smoking" in answer.text  # the sentence on Zyban, not only the one on Wellbutrin
+
+
 def test_a_part_whose_it_is_what_happens_is_answered_about_that(model_bot) -> None:
     answer = model_bot.ask(
         "what kind of sexual side effects do ssris cause, and what's it called when they carry on after you stop?"

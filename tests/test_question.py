@@ -73,6 +73,7 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("what does coming off paxil feel like", "signs"),
         ("what signs should i look for in my baby", "signs"),
         ("my mum just started citalopram. what would the first signs of low sodium look like?", "signs"),
+        ("What are the warning signs of serotonin syndrome?", "signs"),  # not what serotonin syndrome is
         # "actually" does not make it an is-it-true question: what helps is asked
         ("is there anything that's actually been tested to help with that?", "remedy"),
         ("what can help my boyfriend with erection problems on sertraline", "remedy"),
@@ -155,6 +156,9 @@ def test_ordinary_patient_words_are_not_mistaken_for_missing_topics(words, text:
         # an everyday verb doing something to what follows it: what it does to the sleep is asked
         "could my zoloft be ruining my sex drive?",
         "is lexapro screwing with my sex drive",
+        # what one medicine does to another ("alters") is the question's verb, not its topic
+        "could you tell me whether omeprazole alters the amount of sertraline in my blood",
+        "does lexapro block alot more serotonin at 20mg",
     ],
 )
 def test_family_words_and_misspelt_everyday_words_are_not_missing_topics(text: str) -> None:
@@ -175,6 +179,9 @@ def test_a_misspelling_is_one_letter_from_an_everyday_word_and_a_drug_name_is_no
     assert not typo_of_everyday("escitalipram") and not typo_of_everyday("desvenlafaxine")
     assert not typo_of_everyday("completely")  # a word, not a typo
     assert not typo_of_everyday("gabapentin") and not typo_of_everyday("abilify")
+    # a very common word run on after a little one
+    assert typo_of_everyday("alot") and typo_of_everyday("infact") and typo_of_everyday("atleast")
+    assert not typo_of_everyday("hairloss") and not typo_of_everyday("insomnia") and not typo_of_everyday("asexual")
 
 
 @pytest.mark.parametrize(
@@ -594,6 +601,11 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     assert "venlafaxine" not in part_question(
         "are ssris risky in an overdose", ("venlafaxine",), frozenset(), lexicon, vocabulary
     )
+    # ... and "like my SSRI did": the asker's own SSRI is what it is compared with
+    out = part_question(
+        "And would it wreck my sex life like my SSRI did", ("bupropion",), frozenset(), lexicon, vocabulary
+    )
+    assert "bupropion" in out, out
     # ... not "can it mess with your heart rhythm", where "with" takes no medicine
     out = part_question(
         "can escitalopram mess with your heart rhythm", ("escitalopram", "omeprazole"), frozenset(), lexicon, vocabulary
