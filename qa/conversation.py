@@ -34,6 +34,10 @@ _EVENT_IT = re.compile(
     r"|go(?:es)? on|drags? on|lasts?(?!\s+in\s+(?:the|your|my|his|her|their)\s+(?:body|system)))\b",
     re.I,
 )
+# "would going over that work any better": past what the part before asks for (a dose), not past the medicine
+_BEYOND_THAT = re.compile(
+    r"\b(?:over|above|beyond|past|more than|higher than|exceed(?:s|ing)?)\s+(?:that|this)\b", re.I
+)
 _CALLED = re.compile(r"\bwhat(?:'s|’s|s| is)\s+it\s+called\b", re.I)  # of a drug named before: its other name
 # "can sertraline cause it", "were ssris worse for it": "it" is what a medicine does, not the medicine
 _DONE_BY = re.compile(
@@ -489,7 +493,9 @@ def part_question(
     named_class = _CLASS_WORD.search(earlier)
     # the part before's subject without the medicines it names (they come along below when this part names none)
     topic = " ".join(w for w in subject.split() if not lexicon.mentions(w, fuzzy=False) and not _CLASS_WORD.search(w))
-    if earlier and (_EVENT_IT.search(part) or (_CALLED.search(part) and not lexicon.mentions(earlier))):
+    if earlier and (
+        _EVENT_IT.search(part) or _BEYOND_THAT.search(part) or (_CALLED.search(part) and not lexicon.mentions(earlier))
+    ):
         extra.append(topic)  # "does the low sodium thing happen with all ssris, and how soon does it show up"
     elif earlier and _DONE_BY.search(part) and (lexicon.mentions(part) or _CLASS_WORD.search(part)):
         extra.append(topic)  # "what is hyponatremia? ... were ssris worse for it": this part names the medicine

@@ -1027,7 +1027,7 @@ def what_is_told(text: str, corpus: CorpusWords) -> str:
 
 # "is that a known side effect", "is the prozac doing this": the question is about what the story before it told
 _STORY_POINTED_AT = re.compile(
-    r"\b(?:that|this|it)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",
+    r"\b(?:that|this|it|them|these|those)\b(?!\s+(?:one|drug|medicine|medication|pill|tablet|med)s?\b)|\bone or the other\b|\beither\b",
     re.I,
 )
 # "does that go for citalopram too", "is this true of zoloft": whether what was told applies to a medicine

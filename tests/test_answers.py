@@ -93,6 +93,13 @@ def test_a_part_asked_under_a_condition_is_a_part_and_what_the_sources_lack_is_n
     assert "don't cover ivf" in answer.text.lower() and "66 hours" in answer.text
 
 
+def test_a_question_pointing_at_the_story_with_them_asks_about_the_story(model_bot) -> None:
+    # "is safe to have them": the jabs the story names, which the sources do not cover, not fluoxetine
+    answer = model_bot.ask("I have flu jab and covid booster next week. Is safe to have them while I take fluoxetine?")
+    assert answer.kind == "no_answer", answer.text
+    assert "flu jab" in answer.text
+
+
 def test_what_a_brand_is_and_whether_it_is_the_same_as_another_brand_quotes_that_brand(model_bot) -> None:
     answer = model_bot.ask("What's Zyban, is it the same stuff as Wellbutrin? And would it affect my sex life?")
     assert answer.kind == "answer", answer.text

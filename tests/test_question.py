@@ -601,6 +601,16 @@ def test_a_part_of_a_question_carries_the_drug_the_person_and_what_it_points_bac
     assert "venlafaxine" not in part_question(
         "are ssris risky in an overdose", ("venlafaxine",), frozenset(), lexicon, vocabulary
     )
+    # "would going over that work any better": past the dose the part before asks about, not past the medicine
+    out = part_question(
+        "would going over that work any better",
+        ("citalopram",),
+        frozenset(),
+        lexicon,
+        vocabulary,
+        earlier="whats the highest dose of celexa you can go to",
+    )
+    assert "highest dose" in out, out
     # ... and "like my SSRI did": the asker's own SSRI is what it is compared with
     out = part_question(
         "And would it wreck my sex life like my SSRI did", ("bupropion",), frozenset(), lexicon, vocabulary
