@@ -23,6 +23,7 @@ _AGE = re.compile(
     r"\b(?:is|aged|age|turned|turning|of|shes|hes|she's|he's|she’s|he’s|im|i'm)\s+(\d{1,3})\b(?!\s*(?:mg|milligrams?|ml|mcg|%|percent|times|days|weeks|months|hours))|\b(\d{1,3})\s*(?:-\s*)?(?:(?:years?|yrs?)[\s-]*old|yo|y/o)\b"
 )
 OLDER_FROM, YOUNG_UNDER = 60, 18
+_JOINING_HYPHEN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")
 # Words patients put inside a phrase without changing it: "cant even cry" is "cant cry".
 _FILLER = r"(?:even|really|just|literally|actually|totally|properly|ever|still|way|far|pretty|super)"
 _FILLERS = re.compile(rf"(?<= ){_FILLER} ")
@@ -215,7 +216,9 @@ def _stem_words(words: list[str]) -> list[str]:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", text.lower().replace("’", "'").replace("‘", "'")).strip()
+    """Lower case, one kind of apostrophe, and a hyphen between two words a space ("too-much-serotonin")."""
+    text = _JOINING_HYPHEN.sub(" ", text.lower().replace("’", "'").replace("‘", "'"))
+    return re.sub(r"\s+", " ", text).strip()
 
 
 def load_vocabulary(path: Path) -> Vocabulary:

@@ -92,7 +92,10 @@ _REFERS_BACK = re.compile(  # "... with any of these medicines": what they are i
     r"|\b(?:that|this|the same) (?:review|study|analysis|reanalysis|meta-analysis|trial|survey|paper|finding|warning|estimate)\b"
     # "In both of those escitalopram cases, ...": a short lead-in to what was just described
     r"|^\W*(?:in|of|for|among|from|with|after|by)\s+(?:(?:both|all|each|either|neither|some|most|many|none|one)\s+of\s+)?"
-    r"(?:these|those|them|both)\b",
+    r"(?:these|those|them|both)\b"
+    # "Raising the dose beyond that adds little extra occupancy": "that" stands for what the sentence before gave
+    r"|\b(?:beyond|above|below|than|despite|besides|after|before) (?:that|this)"
+    r"(?=\s*[,.;:]|\s+(?:adds?|is|are|was|were|has|have|had|does|do|did|can|could|may|might|will|would|gives?|makes?)\b)",
     re.I,
 )
 _ALSO = re.compile(

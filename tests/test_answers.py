@@ -251,6 +251,17 @@ def test_a_sentence_that_points_back_brings_what_it_points_to(model_bot) -> None
     assert answer.text.index("SSRIs raise the odds") < answer.text.index("any of these medicines")
 
 
+def test_a_sentence_saying_beyond_that_brings_what_that_is(model_bot) -> None:
+    # "Raising the dose beyond that adds little extra occupancy": "that" is the 80% the sentence before gives
+    answer = model_bot.ask(
+        "My flatmate is convinced that if he doubles his citalopram it'll block twice as much. Does a bigger dose "
+        "actually do much more?"
+    )
+    assert answer.kind == "answer", answer.text
+    assert "Raising the dose beyond that" in answer.text
+    assert answer.text.index("about 80%") < answer.text.index("Raising the dose beyond that"), answer.text
+
+
 def test_that_review_and_in_other_words_bring_the_review_they_speak_of(model_bot) -> None:
     # "Other researchers disputed parts of that review" ← "In other words, ..." ← the Moncrieff review itself
     answer = model_bot.ask("who argued with the 2022 serotonin review")

@@ -364,6 +364,8 @@ def test_filler_words_inside_a_patient_phrase_do_not_hide_it() -> None:
     assert "blunting" in vocabulary.expand("i cant even cry at sad films").terms
     assert vocabulary.expand("i have only just started").phrases == ("only just started",)  # a phrase's own word
     assert vocabulary.expand("my nan").subjects == ()  # who, not what
+    # a hyphen joining words is a space: "too-much-serotonin" is the phrase "too much serotonin"
+    assert vocabulary.expand("signs of that too-much-serotonin reaction").phrases == ("too much serotonin",)
 
 
 def test_patient_phrases_for_relapse_no_response_blunting_and_severity() -> None:
