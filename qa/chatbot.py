@@ -61,6 +61,12 @@ _TAKES_IT = re.compile(r"\b(?:take|takes|taking|took|start|starting|stop|stoppin
 _TOPIC_POPULATIONS = frozenset({"pregnant", "breastfeeding"})
 # A part of a question that asks something itself, rather than only telling ("my dad is 70, ..."); the
 # asking may follow a few words of context ("sertraline - can it give you a rash", "nan is on seroxat. can it").
+# "how low are we talking? any actual numbers": asks for the figures of what the part before asks, not a question
+_FIGURES_ONLY = re.compile(
+    r"^\W*(?:(?:and|so|but|or)\s+)?(?:(?:like|any|some|the|got any|are there any|are there|what are the)\s+)?"
+    r"(?:(?:actual|real|hard|exact)\s+)?(?:numbers|figures|stats|statistics|percentages?|data)\W*$",
+    re.I,
+)
 _ASKS = re.compile(
     r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
     r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"  # "I'm also wondering whether botox ..."
@@ -440,7 +446,11 @@ class Chatbot:
         # what a follow-up carries asks nothing; a part the asker ended with "?" asks, however it is worded
         # ("... what actually is it? and in older people were ssris worse for it")
         mine = own_words(question.text)
-        asked = [p for p in question.parts if _ASKS.search(own_words(p)) or _ends_asking(p, mine)]
+        asked = [
+            p
+            for p in question.parts
+            if (_ASKS.search(own_words(p)) or _ends_asking(p, mine)) and not _FIGURES_ONLY.match(own_words(p))
+        ]
         if len(asked) < 2:
             return []
         lexicon, vocabulary = served.index.lexicon, served.index.vocabulary

@@ -191,6 +191,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"|(?:is|are) (?:it|that|this|these|those|they) (?:very |really |quite |that |so )?(?:common|rare|usual|unusual|normal)"
             # "what were the star*d remission rates", "how many got better on the third try": a figure is wanted
             r"|what (?:is|are|was|were|s) the [\w*'’ -]{0,30}?\b(?:rates?|percentages?|odds)"
+            # "how low are we talking? any actual numbers": a figure is wanted
+            r"|(?:any|some|the|like|actual|real|hard) (?:actual |real |hard )?(?:numbers|figures|stats|statistics)\b(?!\s+(?:of|on) (?:mg|doses?|tablets?|pills?))"
             r"|how many (?!mg\b|milligrams?\b|times\b|tablets?\b|pills?\b|doses?\b|sessions?\b|(?:days|weeks|months|hours|years)\b)\w+)\b",
             re.I,
         ),
@@ -499,6 +501,7 @@ _MISSED_DOSE = re.compile(
 )
 
 
+_HOW_LONG = re.compile(r"\bhow (?:long|soon)\b", re.I)
 _YES_NO = re.compile(r"^\W*(?:does|do|did|is|are|was|were|can|could|will|would|should|has|have)\b", re.I)
 _CARRIED = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*\??\s*$")  # what a rewritten follow-up carries
 
@@ -506,6 +509,8 @@ _CARRIED = re.compile(r"\s*\((?:[^()]|\([^()]*\))*\)\s*\??\s*$")  # what a rewri
 def question_type(text: str) -> QuestionType:
     text = _MISSED_DOSE.sub("missed", text)
     for name, pattern in _QTYPES:
+        if name == "signs" and _HOW_LONG.search(text):
+            continue  # "how long is she likely to feel like this": how long it lasts, not what it is like
         if pattern.search(text):
             return name
     return "other"

@@ -78,6 +78,9 @@ def test_a_part_ending_in_a_question_mark_is_asked_however_it_is_worded(model_bo
     served = model_bot._served
     parts = model_bot._parts(served, analyse(question, served.corpus_words))
     assert len(parts) == 2 and "hyponatremia" in parts[1].text
+    # "any actual numbers" asks for the figures of the part before, not a question of its own
+    question = "how low is the risk with sumatriptan and sertraline? any actual numbers"
+    assert model_bot._parts(served, analyse(question, served.corpus_words)) == []
     # "??" is disbelief at what was told, not a question of its own
     question = "a mate said venlafaxine can show up as speed on the test?? will it make me fail"
     assert model_bot._parts(served, analyse(question, served.corpus_words)) == []

@@ -74,6 +74,8 @@ def test_people_are_recognised(words, text: str, population: str) -> None:
         ("what signs should i look for in my baby", "signs"),
         ("my mum just started citalopram. what would the first signs of low sodium look like?", "signs"),
         ("What are the warning signs of serotonin syndrome?", "signs"),  # not what serotonin syndrome is
+        ("How long is she likely to feel like this?", "duration"),  # how long it lasts, not what it is like
+        ("the risk is low you said, but any actual numbers?", "frequency"),  # a figure is wanted
         # "actually" does not make it an is-it-true question: what helps is asked
         ("is there anything that's actually been tested to help with that?", "remedy"),
         ("what can help my boyfriend with erection problems on sertraline", "remedy"),
