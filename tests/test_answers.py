@@ -150,6 +150,10 @@ def test_a_patient_phrase_for_a_rare_source_word_makes_that_word_the_topic(model
         ("just realised i never took yesterdays sertraline, do i take it now or what", "missed dose"),
         ("can i take another priligy later the same night once the first has worn off", "24 hours"),
         ("my work drug test came back positive as speed but i only take effexor, how do i prove it", "confirmatory"),
+        # "connected??" asks whether two things are linked; "2 coffees" is caffeine
+        ("got switched to faverin last month and now 2 coffees keep me wired till 3am?? connected??", "56 hours"),
+        # "flip people into a high" is mania
+        ("brother has bipolar 2. how often do antidepressants flip people like him into a high?", "12.5%"),
     ],
 )
 def test_everyday_words_around_a_covered_question_do_not_decline_it(model_bot, question: str, expected: str) -> None:
