@@ -435,12 +435,13 @@ def _zipf(word: str) -> float:
 
 def _verb_like(word: str) -> bool:
     """'diagnosed', 'tapering', 'diagnose' (there is a 'diagnosed'): an action asked about, not a subject."""
-    return word.endswith(("ed", "ing")) or max(_zipf(word + "d"), _zipf(word + "ed")) >= VERB_ZIPF or _acts(word)
+    return word.endswith(("ed", "ing")) or max(_zipf(word + "d"), _zipf(word + "ed")) >= VERB_ZIPF
 
 
-def _acts(word: str) -> bool:
-    """'alters', 'lowers': what something does (a verb whose past tense is in common use), not a subject."""
-    if not word.endswith("s") or word.endswith("ss"):
+def _acts(word: str, after: str) -> bool:
+    """'alters the amount', 'lowers my sodium': what something does to what follows (a verb whose past tense
+    is in common use, before its object), not a subject; 'heart defects' and 'the risks of' are things."""
+    if not word.endswith("s") or word.endswith("ss") or not _DETERMINER_AFTER.match(after):
         return False
     stems = {word[:-1]} | ({word[:-2]} if word.endswith("es") else set())
     return max(max(_zipf(s + "d"), _zipf(s + "ed")) for s in stems) >= ACTS_ZIPF
@@ -471,6 +472,7 @@ def is_everyday(word: str) -> bool:
     return _zipf(word) >= COMMON_ZIPF or any(_zipf(base) >= COMMON_ZIPF for base in base_forms(word))
 
 
+_DETERMINER_AFTER = re.compile(r"\s+(?:the|a|an|my|your|his|her|its|their|our|how|what|whether|any|some|much)\b", re.I)
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _RUN_ON_LEADS = ("a", "as", "at", "in", "on", "any", "every", "some", "no", "each")
 
@@ -710,7 +712,12 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
                 and 0 < (used_in := corpus.chunks_using(word)) <= RARE_CHUNKS
                 and (
                     not (
-                        is_everyday(word) or typo_of_everyday(word) or _verb_like(word) or _adverb(word) or graded(word)
+                        is_everyday(word)
+                        or typo_of_everyday(word)
+                        or _verb_like(word)
+                        or _acts(word, text[hit.end() :])  # "alters the amount"
+                        or _adverb(word)
+                        or graded(word)
                     )
                     or (shouted(hit.group(0)) and not text.isupper())
                 )
@@ -743,7 +750,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         elif _acts_on(word, text[hit.end() :]):  # "ruining my sleep", "messing with it": the sleep is asked about
             judged.discard(stem(word))
             continue
-        elif is_everyday(word) or typo_of_everyday(word) or _acts(word):
+        elif is_everyday(word) or typo_of_everyday(word) or _acts(word, text[hit.end() :]):
             judged.discard(stem(word))
             absent_everyday.append((word, _phrase_around(text, hit)))
             continue

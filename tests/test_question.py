@@ -175,6 +175,14 @@ def test_family_words_and_misspelt_everyday_words_are_not_missing_topics(text: s
     assert not q.uncovered_topic and not q.unknown_names and not q.uncovered, (text, q.uncovered, q.unknown_names)
 
 
+def test_a_verb_before_its_object_is_what_something_does_and_a_plural_thing_is_not() -> None:
+    from qa.question import _acts
+
+    assert _acts("alters", " the amount of citalopram") and _acts("lowers", " my sodium")
+    # "heart defects in the baby", "the risks?": things a question is about, though "defected" is a word
+    assert not _acts("defects", " in the baby") and not _acts("risks", "?") and not _acts("tests", "")
+
+
 def test_a_misspelling_is_one_letter_from_an_everyday_word_and_a_drug_name_is_not() -> None:
     assert typo_of_everyday("completly") and typo_of_everyday("becuase")
     assert typo_of_everyday("exagerating")  # a long word: one letter from any English word
