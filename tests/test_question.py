@@ -38,6 +38,7 @@ def test_brand_names_become_drugs_with_their_class_and_notes(words) -> None:
     ("text", "population"),
     [
         ("my dad is 70 and takes escitalopram", "older"),
+        ("Nan has had two falls since starting sertraline", "older"),  # a grandparent without "my"
         ("is it ok for my 15 year old", "young"),
         ("im pregnant, is prozac ok", "pregnant"),
         ("can i breastfeed on zoloft", "breastfeeding"),
