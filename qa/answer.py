@@ -38,6 +38,7 @@ POPULATION_BONUS = 0.06
 AGE_BONUS = 0.1  # "my son is 22": the sentence whose ages take his in ("young adults aged 18 to 24")
 BRAND_BONUS = 0.1
 ACRONYM_BONUS = 0.2  # "what does the FINISH thing stand for": the sentence that writes the term as asked
+AUTHORITY_BONUS = 0.1  # "the FDA's position on ...", "according to NICE": a sentence saying what that body says
 ARTICLE_PENALTY = {"reference": 0.0, "opinion": 0.05, "anecdote": 0.08}  # on health questions
 REFERENCE_PENALTY_ON_ARTICLE_QUESTIONS = 0.08
 AUTHOR_OWN_BONUS = 0.08  # a question on what the author did himself: his own first-person sentences
@@ -78,6 +79,7 @@ _NAMING = frozenset(content_terms("sold called known name names brand brands mar
 _ASKS_NAME = frozenset(content_terms("same different difference version call called name names brand generic"))
 _SAMENESS = frozenset(content_terms("stuff thing things drug medicine tablet pill"))
 _HALF_LIFE = re.compile(r"\bhalf[- ]li(?:fe|ves)\b", re.I)
+_HALF_LIVES_COUNTED = re.compile(r"\b(?:\d+|two|three|four|five|six|seven)\s+half[- ]lives\b", re.I)
 _FIRST_PERSON = re.compile(r"\bI\b|\b(?:[Mm]y|[Mm]e)\b")
 # A line of an article that opens on someone else ("- One friend uses ...", "My mum used ...") tells that
 # person's story, even where a later sentence says "I" ("The last time I spoke to him he said he stopped").
@@ -333,6 +335,7 @@ class ExtractiveAnswerer:
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
         brand = self._brand_asked(question)
         acronyms = _acronyms(question)
+        authority = _authority_asked(question)
         # On the articles, a sentence is as close to the question as the closest question it answers.
         asked = self._asked(vectors.asked) if vectors.asked is not None else {}
         averaged = not question.drugs_carried and _asks_beyond_names(question)
@@ -387,9 +390,12 @@ class ExtractiveAnswerer:
                 score = base + LEXICAL_WEIGHT * overlap - RANK_PENALTY * rank - kind_penalty
                 of_kind = kind_pattern is not None and (asked_section or bool(kind_pattern.search(text)))
                 if question.qtype == "duration" and not half_life_asked and _HALF_LIFE.search(text):
-                    # "how long do the side effects last": not how long the medicine stays in the body
-                    of_kind = False
-                    score -= OTHER_DURATION_PENALTY
+                    if _HALF_LIVES_COUNTED.search(text):
+                        of_kind = True  # "a washout of about five half-lives": a length of time told in half-lives
+                    else:
+                        # "how long do the side effects last": not how long the medicine stays in the body
+                        of_kind = False
+                        score -= OTHER_DURATION_PENALTY
                 if asked_section:
                     score += ASKED_SECTION_BONUS
                 elif question.qtype in SECTION_KINDS and not of_kind:
@@ -420,6 +426,8 @@ class ExtractiveAnswerer:
                     score += AUTHOR_OWN_BONUS  # "I started with only 1.25mg"
                 if written:
                     score += ACRONYM_BONUS
+                if authority is not None and authority.search(text):
+                    score += AUTHORITY_BONUS
                 if brand is not None and brand.search(text):
                     score += BRAND_BONUS  # "what is brisdelle": the sentence on that product, not the drug's profile
                 if other_wanted and self.sentence_drugs(row) - query_drugs:
@@ -823,6 +831,26 @@ def _asks_beyond_names(question: Question) -> bool:
     """'should i take 2 today' asks about something; 'what is brisdelle' only names a medicine, whose aspect
     ('what is SSRIs') has no word of its own."""
     return any(not CLASS_WORDS.fullmatch(t) for t in content_terms(question.aspect_text))
+
+
+_AUTHORITIES = r"fda|nice|mhra|nhs|ema|apa|bnf|cdc|tga|dvla"
+# Whose word a question asks for: "according to nice", "the FDA's position on", "what does the MHRA say"
+_AUTHORITY_ASKED = re.compile(
+    rf"\b(?:according to|per|says?|said by)\s+(?:the\s+)?({_AUTHORITIES})\b"
+    rf"|\b({_AUTHORITIES})(?:'s|’s|s)?\s+(?:official\s+)?(?:position|stance|view|advice|guidance|guideline|line|take|verdict"
+    r"|opinion|recommendations?|rules?)\b"
+    rf"|\b(?:what|how)\s+(?:does|do|did|would)\s+(?:the\s+)?({_AUTHORITIES})\s+(?:say|advise|recommend|think|suggest)\b",
+    re.I,
+)
+
+
+def _authority_asked(question: Question) -> re.Pattern[str] | None:
+    """The body whose word the question asks for, as the sources write it ("NICE", "FDA"), if it asks for one."""
+    found = _AUTHORITY_ASKED.search(question.text)
+    if found is None:
+        return None
+    name = next(g for g in found.groups() if g)
+    return re.compile(rf"\b{name.upper()}\b")
 
 
 def _acronyms(question: Question) -> re.Pattern[str] | None:

@@ -12,6 +12,7 @@ from ingest.text import STOPWORDS as _STOP
 from ingest.text import content_terms, stem
 from ingest.vocabulary import Vocabulary
 from qa.question import COMBINED, GENERIC, graded, is_everyday, question_type
+from qa.safety import names_someone
 
 Message = dict[str, str]
 MAX_MESSAGE_CHARS = 4000
@@ -38,6 +39,8 @@ _EVENT_IT = re.compile(
 _BEYOND_THAT = re.compile(
     r"\b(?:over|above|beyond|past|more than|higher than|exceed(?:s|ing)?)\s+(?:that|this)\b", re.I
 )
+# "does doing it that way actually work": the way the part before asked about, not the medicine
+_THAT_WAY = re.compile(r"\b(?:(?:that|this|the same) way|like (?:that|this)|doing (?:it|that|this))\b", re.I)
 _CALLED = re.compile(r"\bwhat(?:'s|’s|s| is)\s+it\s+called\b", re.I)  # of a drug named before: its other name
 # "can sertraline cause it", "were ssris worse for it": "it" is what a medicine does, not the medicine
 _DONE_BY = re.compile(
@@ -61,6 +64,7 @@ _COMPARED_WITH_CLASS = re.compile(
 )
 _GOES_ON = re.compile(r"^\W*(?:(?:ok|okay|right)\b[,.!]?\s+)?(?:and|so|but|also|then)\b", re.I)  # the talk goes on
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
+_CLASS_KIND = re.compile(r"\b(?:ssris?|snris?|antidepressants?|maois?)[- ](?:type|kind|like|style|based)\b", re.I)
 _QUESTION_WORDS = frozenset({"whats", "what's", "what’s", "hows", "whys", "wats", "wat", "tell", "me", "about", "info"})
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
 # A choice between medicines ("which one is least likely to", "which is best for that").
@@ -98,6 +102,8 @@ _VERDICT = re.compile(
 )
 # "and for ocd?", "what about in pregnancy?": the last question again, for someone or something else
 _SAME_FOR = re.compile(r"^\W*(?:and|but|what|how)(?:\s+about)?\s+(?:for|in|with|during|when)\b", re.I)
+# "what about my dad", "and for my daughter?": the last question again, for another person
+_FOR_ANOTHER = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|for|same for|and for)\b", re.I)
 _VAGUE = frozenset({"soon", "usually", "normally", "often", "long", "much", "happen", "happens", "after", "before"})
 # Conditions the notes cover: one named earlier stays in a follow-up that names none ("should he try talking
 # therapy first" after "my husband has ptsd").
@@ -432,6 +438,14 @@ def rewrite(
         # "what can i do about it" after "since starting sertraline i can't orgasm": "it" is the problem the
         # conversation is about, not only the medicine
         extra.append(ctx.topic)
+    if (
+        ctx.topic
+        and ctx.topic not in extra
+        and not own.subjects
+        and _FOR_ANOTHER.search(question)
+        and names_someone(question)
+    ):
+        extra.append(ctx.topic)  # "what about my dad, he's 68 and on the same one" after a question on the maximum dose
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL
@@ -490,11 +504,15 @@ def part_question(
     follow-up `carried` for a part that points back at it."""
     extra: list[str] = [carried] if carried else []
     subject = " ".join(w for w in re.findall(r"[a-z][a-z'-]+", earlier.lower()) if w not in _STOP)
-    named_class = _CLASS_WORD.search(earlier)
+    # "an ssri type pill for ...": the class says what kind of pill the subject is, it is not the subject
+    named_class = None if _CLASS_KIND.search(earlier) else _CLASS_WORD.search(earlier)
     # the part before's subject without the medicines it names (they come along below when this part names none)
     topic = " ".join(w for w in subject.split() if not lexicon.mentions(w, fuzzy=False) and not _CLASS_WORD.search(w))
     if earlier and (
-        _EVENT_IT.search(part) or _BEYOND_THAT.search(part) or (_CALLED.search(part) and not lexicon.mentions(earlier))
+        _EVENT_IT.search(part)
+        or _BEYOND_THAT.search(part)
+        or _THAT_WAY.search(part)
+        or (_CALLED.search(part) and not lexicon.mentions(earlier))
     ):
         extra.append(topic)  # "does the low sodium thing happen with all ssris, and how soon does it show up"
     elif earlier and _DONE_BY.search(part) and (lexicon.mentions(part) or _CLASS_WORD.search(part)):

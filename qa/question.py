@@ -218,6 +218,8 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         re.compile(
             r"(?:^|\s[-–:]\s|[.;]\s)\W*(?:what(?:'s| is| are| does| (?:actually|exactly|really) (?:is|are))|whats|define|meaning of|what do you mean by)\b"
             r"(?![^?]*\b(?:used|prescribed|given|taken) for\b)"
+            # "what's the FDA's position on ...": what an authority says, not what something is
+            r"(?![^?]*\b(?:position|stance|view|verdict|opinion|advice|line|take) (?:on|about|regarding)\b)"
             r"|\bstands? for\b",
             re.I,
         ),
@@ -880,7 +882,8 @@ def _uncovered_parts(
     outside = outside or []
     if not missing and not absent and not outside:
         return ()
-    segments = [s for s in re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*", question) if s.strip()]
+    # "now and then", "more or less": a set phrase, not two things asked about
+    segments = [s for s in re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*", _BINOMIAL.sub("_", question)) if s.strip()]
     if len(segments) < 2:
         return ()
     out, covered, asking = [], False, False
@@ -934,6 +937,12 @@ def _uncovered_parts(
     return tuple(out) if covered else ()
 
 
+_BINOMIAL = re.compile(
+    r"\b(?:(?:every\s+)?now and (?:then|again)|on and off|off and on|more or less|sooner or later|back and forth"
+    r"|over and over|again and again|here and there|once or twice|one or two|two or three|(?:a|an) (?:day|week|month|hour)"
+    r" or (?:two|so)|or so|or something|or anything|or whatever|and stuff|and that|and all that)\b",
+    re.I,
+)
 _QUESTION_WORDS = r"what|how|why|when|which|who|where"
 _AUXILIARIES = r"is|are|does|do|did|can|could|should|would|will"
 _ASKING_WORD = re.compile(rf"\b(?:{_QUESTION_WORDS}|{_AUXILIARIES}|whats|was|any)\b", re.I)

@@ -185,6 +185,11 @@ def normalise(text: str) -> str:
     return " ".join(_correct(w) for w in text.split())
 
 
+def names_someone(text: str) -> bool:
+    """Whether a message names a person other than the writer ("my dad", "my 15 yr old")."""
+    return bool(_SOMEONE.search(normalise(text)))
+
+
 def about_someone_else(question: str) -> bool:
     """Whether a crisis is another person's ("my brother took a handful of his tablets", "my daughter keeps saying
     she wants to die"): no first-person crisis phrasing in the message starts at the "my" of the person it is

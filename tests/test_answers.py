@@ -1148,3 +1148,22 @@ def test_a_sentence_is_as_close_as_its_passage_allows(model_bot, question: str, 
     answer = model_bot.ask(question)
     assert answer.kind == "answer", answer.text
     assert wanted in answer.text, answer.text
+
+
+def test_a_length_of_time_told_in_half_lives_answers_how_long(model_bot) -> None:
+    # "five half-lives" is how long the gap lasts, not how long the medicine stays in the body
+    answer = model_bot.ask("what is a conservative switch between antidepressants, how long is the gap with no meds")
+    assert answer.text.startswith("In a conservative switch"), answer.text
+    assert "five half-lives" in answer.text
+
+
+def test_the_body_whose_word_is_asked_for_is_quoted(model_bot) -> None:
+    answer = model_bot.ask(
+        "whats the FDA's position on ssris late in pregnancy causing that breathing condition in newborns?"
+    )
+    assert "the FDA said the evidence on PPHN was conflicting" in answer.text, answer.text
+
+
+def test_how_long_each_stays_in_the_body_is_compared(model_bot) -> None:
+    answer = model_bot.ask("cipralex vs celexa, which one stays in the body longer")
+    assert "27 to 32 hours" in answer.text and "about 35 hours" in answer.text, answer.text

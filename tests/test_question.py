@@ -1404,3 +1404,50 @@ def test_how_the_asker_feels_is_no_topic_outside_the_sources(words, feeling: str
     """'my partner is terrified that ...': a feeling about the question, like "worried", not what it asks."""
     q = analyse(f"my partner is {feeling} that sertraline will make him sleepy", words)
     assert feeling not in " ".join(q.uncovered), q.uncovered
+
+
+def test_a_set_phrase_joined_by_and_is_not_two_things_asked(words) -> None:
+    # "now and then" says how often, not a second part: the question is about weed alone, which is not covered
+    q = analyse("is it ok to smoke weed on sertraline, only now and then to relax", words)
+    assert q.uncovered_parts == () and q.uncovered_topic, q
+    assert analyse("does paxil cause tinnitus or a dry mouth", words).uncovered_parts == ("tinnitus",)
+
+
+def test_a_follow_up_for_another_person_asks_the_last_question_again() -> None:
+    out = _rewritten(
+        "Im 30 and on citalopram, is there a max dose because of the heart rhythm thing?",
+        "Yes: the FDA set its maximum dose at 40 mg a day.",
+        "what about my dad, hes 68 and on the same one",
+    )
+    assert "citalopram" in out and "max dose" in out, out
+    # a question of its own for that person is not the last one again
+    out = _rewritten("is there a max dose of citalopram?", "40 mg.", "what about my dad, can he drink on it")
+    assert "max dose" not in out, out
+
+
+def test_a_part_doing_it_that_way_carries_the_way_the_part_before_asked_about() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    earlier = "can i take sertraline just the week or two before my period for pmdd rather than every day"
+    out = part_question(
+        "and does doing it that way actually work", ("sertraline",), frozenset(), lexicon, vocabulary, earlier
+    )
+    assert "period" in out and "pmdd" in out, out
+    # "an ssri type pill for ...": the pill is the subject, the class only says what kind of pill
+    earlier = "is there an ssri type pill for finishing too quick in bed"
+    out = part_question("can you get it in america", (), frozenset(), lexicon, vocabulary, earlier)
+    assert "finishing" in out, out
+
+
+def test_a_body_s_position_is_not_a_definition(words) -> None:
+    assert analyse("whats the FDA's position on ssris late in pregnancy", words).qtype != "definition"
+    assert analyse("what is the nice advice on stopping", words).qtype != "definition"
+    assert analyse("whats pphn", words).qtype == "definition"
+
+
+def test_patient_phrases_for_placebo_fits_alternate_days_and_america() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert "placebo" in vocabulary.expand("do they do anything more than a sugar pill").terms
+    assert "seizures" in vocabulary.expand("how often do people have fits after too many").terms
+    assert "alternate days" in vocabulary.expand("take it one day and skip the next").terms
+    assert "US" in vocabulary.expand("can you get it in america").terms
+    assert "half-life" in vocabulary.expand("which one stays in the body longer").terms
