@@ -6,8 +6,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import jellyfish
 from pydantic import BaseModel, ConfigDict, Field
 from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
 
 from ingest.datafile import validated
 
@@ -17,6 +19,13 @@ _WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 FUZZY_SCORE = 86
 FUZZY_MIN_LEN = 6
 SPLIT_PIECE = 6  # letters; a name split in two by speech-to-text has short pieces ("sim balta")
+# A name written as it sounds ("simbalta", "vibried"): the same Metaphone code as a name the lexicon knows, at
+# least this long, and this close in letters
+SOUND_MIN_CODE = 4
+SOUND_SCORE = 60
+# A word this common in English (Zipf frequency) is itself, not a misspelt name: "warfare" is not warfarin,
+# "immigrant" not Imigran, "dolphin" not Dolophine
+NAME_MAX_ZIPF = 2.0
 
 
 class LexiconError(ValueError):
@@ -62,6 +71,10 @@ class Lexicon:
         self._single = {a: g for a, g in self.alias_to_generic.items() if " " not in a}
         self._multi = sorted((a for a in self.alias_to_generic if " " in a), key=len, reverse=True)
         self._fuzzy_pool = [a for a in self._single if len(a) >= FUZZY_MIN_LEN - 1]
+        self._by_sound: dict[str, list[str]] = {}
+        for alias in self._fuzzy_pool:
+            self._by_sound.setdefault(jellyfish.metaphone(alias), []).append(alias)
+        self._misspelt: dict[str, str | None] = {}  # each word looked up once
 
     def has_own_note(self, generic: str) -> bool:
         """A medicine with a reference note of its own (an antidepressant a patient takes), not one the notes
@@ -75,10 +88,22 @@ class Lexicon:
         if key in self.alias_to_generic:
             return self.alias_to_generic[key]
         if len(key) >= FUZZY_MIN_LEN:
-            hit = process.extractOne(key, self._fuzzy_pool, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
-            if hit:
-                return self._single[hit[0]]
+            if key not in self._misspelt:
+                self._misspelt[key] = self._misspelling_of(key)
+            return self._misspelt[key]
         return None
+
+    def _misspelling_of(self, key: str) -> str | None:
+        """The generic whose name `key` misspells, by its letters ("sertrline") or as it sounds ("simbalta" →
+        duloxetine), unless `key` is a word of its own."""
+        hit = process.extractOne(key, self._fuzzy_pool, scorer=fuzz.ratio, score_cutoff=FUZZY_SCORE)
+        if hit is None and key.isalpha():
+            code = jellyfish.metaphone(key)
+            same = self._by_sound.get(code, []) if len(code) >= SOUND_MIN_CODE else []
+            hit = process.extractOne(key, same, scorer=fuzz.ratio, score_cutoff=SOUND_SCORE) if same else None
+        if hit is None or zipf_frequency(key, "en") >= NAME_MAX_ZIPF:
+            return None
+        return self._single[hit[0]]
 
     def mentions(self, text: str, fuzzy: bool = True) -> list[Mention]:
         found: list[Mention] = []

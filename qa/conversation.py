@@ -102,6 +102,10 @@ _VERDICT = re.compile(
 )
 # "and for ocd?", "what about in pregnancy?": the last question again, for someone or something else
 _SAME_FOR = re.compile(r"^\W*(?:and|but|what|how)(?:\s+about)?\s+(?:for|in|with|during|when)\b", re.I)
+# "both of those", "those two": two things named just before
+_THOSE_TWO = re.compile(
+    r"\b(?:both of (?:those|them|these)|(?:those|these|the) two|either of (?:those|them|these))\b", re.I
+)
 # "what about my dad", "and for my daughter?": the last question again, for another person
 _FOR_ANOTHER = re.compile(r"^\W*(?:(?:and|but|so|ok|okay)\s+)?(?:(?:what|how)\s+about|for|same for|and for)\b", re.I)
 _VAGUE = frozenset({"soon", "usually", "normally", "often", "long", "much", "happen", "happens", "after", "before"})
@@ -446,6 +450,10 @@ def rewrite(
         and names_someone(question)
     ):
         extra.append(ctx.topic)  # "what about my dad, he's 68 and on the same one" after a question on the maximum dose
+    if names_none and _THOSE_TWO.search(question) and len(ctx.answered_drugs) < 2 and ctx.last_answer:
+        # "is it actually doing both of those" after "... blocks the reuptake of serotonin and noradrenaline": the two
+        # things the last answer named, not two medicines
+        extra.append(re.split(r"(?<=[.!?])\s", ctx.last_answer.strip(), maxsplit=1)[0].strip(" .!?"))
     carried = ctx.populations - own.populations
     if own.populations & _PERINATAL:  # "and when breastfeeding?" after a pregnancy question moves on from it
         carried -= _PERINATAL

@@ -53,6 +53,7 @@ GENERIC = frozenset(
     doctor doctors doc docs dr gp psychiatrist pharmacist nurse prescribed prescribe prescription pill pills tablet tablets
     medication medications medicine medicines meds drug drugs thing things stuff something anything nothing lot lots
     bit little day days week weeks month months year years time times today tonight morning night long old new now
+    weekend weekends weekday weekdays mornings evening evenings afternoon afternoons nights holiday holidays habit habits
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
     literally honestly seriously totally completely properly just even
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
@@ -225,6 +226,14 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
         ),
     ),
 ]
+# "does X make Y more likely": whether X is a risk factor for Y, unless X is a medicine ("do SSRIs make falls more
+# likely" asks what the medicine does)
+_MAKES_MORE_LIKELY = re.compile(
+    r"\b(?:does|do|would|could|can|will)\s+([^?.]{1,40}?)\s+(?:make|makes|making)\s+(?:\w+\s+){1,3}more likely\b", re.I
+)
+_MEDICINE_WORDS = re.compile(
+    r"\b(?:it|they|ssris?|snris?|antidepressants?|pills?|tablets?|meds?|medications?|medicines?|drugs?)\b", re.I
+)
 _IN_NUMBERS = re.compile(r"\b(?:in|as|the|any) (?:numbers|stats|statistics|figures|percentages?)\b", re.I)
 # Questions a note answers in a section of their own ("What helps with sweating?"): retrieval seeks that section out
 # when no passage it found is one, and a sentence that is neither from it nor of the kind wanted does not answer.
@@ -560,6 +569,14 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         carried_type = question_type(text)
         qtype = carried_type if carried_type != "truth" else qtype  # "really depressed" before is not "is it true"
 
+    raises = _MAKES_MORE_LIKELY.search(question)
+    if (
+        qtype == "other"
+        and raises
+        and not lexicon.mentions(raises.group(1))
+        and not _MEDICINE_WORDS.search(raises.group(1))
+    ):
+        qtype = "risk"  # "does any of that make my depression more likely to come back": is it a risk factor
     if qtype in ("other", "truth", "definition") and _IN_NUMBERS.search(text[:carried_from]):
         qtype = "frequency"  # "does staying on it make much difference? like in numbers": a figure is wanted
     if qtype in ("other", "ranking", "truth") and len(drugs) >= 2 and _COMPARATIVE.search(text):
@@ -822,7 +839,13 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     if complaint and after and after not in STOPWORDS and corpus.known(after):
         complaint = None  # "ive had a thumping headache": the headache, which the sources name, not how it feels
     if complaint and complaint.group(1).lower() in missing_words:
-        outside.append(complaint.group(1).lower())
+        said = vocabulary.expand(question)
+        if set(said.subjects) - set(said.conditions):
+            # "ive got crohns ... does any of that make my depression more likely to come back": the question asks
+            # of something the sources cover (relapse); the complaint is the part they do not
+            half_covered = (*half_covered, complaint.group(1).lower())
+        else:
+            outside.append(complaint.group(1).lower())
     uncovered_topic = (bool(outside) and not half_covered) or (
         bool(missing_words)
         and present <= class_named

@@ -1167,3 +1167,12 @@ def test_the_body_whose_word_is_asked_for_is_quoted(model_bot) -> None:
 def test_how_long_each_stays_in_the_body_is_compared(model_bot) -> None:
     answer = model_bot.ask("cipralex vs celexa, which one stays in the body longer")
     assert "27 to 32 hours" in answer.text and "about 35 hours" in answer.text, answer.text
+
+
+def test_when_something_happens_is_no_topic_the_sources_lack(model_bot) -> None:
+    # "on weekends" says when; "sim balta" is Cymbalta written as it sounds
+    answer = model_bot.ask(
+        "i drink pretty heavy on weekends and they just put me on sim balta is that gonna be a problem"
+    )
+    assert answer.kind == "answer" and "don't cover" not in answer.text, answer.text
+    assert "heavy alcohol use" in answer.text

@@ -347,6 +347,26 @@ def test_a_name_speech_to_text_wrote_as_two_words_is_read_as_one(text: str, surf
     assert [(m.surface, m.generic) for m in lexicon.mentions(text)] == [(surface, generic)]
 
 
+@pytest.mark.parametrize(
+    ("text", "generic"),
+    [
+        ("they just put me on sim balta", "duloxetine"),  # two pieces, as the name sounds
+        ("what if i take my vi bried without eating", "vilazodone"),
+        ("is simbalta ok with wine", "duloxetine"),
+        ("my gp said lexipro", "escitalopram"),
+    ],
+)
+def test_a_name_written_as_it_sounds_is_read_as_the_medicine(text: str, generic: str) -> None:
+    lexicon = load_lexicon(CORPUS / "drugs.yaml")
+    assert [m.generic for m in lexicon.mentions(text)] == [generic]
+
+
+def test_an_english_word_close_to_a_name_is_the_word() -> None:
+    lexicon = load_lexicon(CORPUS / "drugs.yaml")
+    for text in ("i'm an immigrant", "it feels like warfare", "we saw a dolphin", "the storyline of my life"):
+        assert lexicon.mentions(text) == [], text
+
+
 def test_two_everyday_words_are_not_joined_into_a_medicine() -> None:
     lexicon = load_lexicon(CORPUS / "drugs.yaml")
     for text in ("the pro and con of it", "i feel so low today and my mum is sad", "zo loft"[:2] + " tired"):

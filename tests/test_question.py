@@ -1451,3 +1451,40 @@ def test_patient_phrases_for_placebo_fits_alternate_days_and_america() -> None:
     assert "alternate days" in vocabulary.expand("take it one day and skip the next").terms
     assert "US" in vocabulary.expand("can you get it in america").terms
     assert "half-life" in vocabulary.expand("which one stays in the body longer").terms
+
+
+def test_patient_phrases_for_avoiding_years_on_it_overthinking_a_dose_rise_and_coffee() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert "avoid" in vocabulary.expand("a list of drugs older folk should steer clear of").terms
+    assert "long-term" in vocabulary.expand("he's been on paxil for donkey's years").terms
+    assert "rumination" in vocabulary.expand("i overthink everything constantly").terms
+    assert "dose raised" in vocabulary.expand("how soon can they bump up my lexapro").terms
+    assert "caffeine" in vocabulary.expand("I basically live on flat whites").terms
+
+
+def test_a_complaint_the_sources_lack_is_half_of_a_question_that_asks_of_something_they_cover(words) -> None:
+    text = (
+        "ive got crohns and i overthink everything constantly. does any of that make my depression more likely "
+        "to come back after i come off cipralex?"
+    )
+    q = analyse(text, words)
+    assert q.uncovered_parts == ("crohns",) and not q.uncovered_topic, q
+    assert q.qtype == "risk"  # whether these make a relapse more likely: the risk factors
+    # a question asking only whether the complaint is a thing is about the complaint
+    assert analyse("i get hiccups for like an hour after every dose. is that a thing", words).uncovered_topic
+
+
+def test_both_of_those_are_the_two_things_the_last_answer_named() -> None:
+    out = _rewritten(
+        "i'm on effexor 75mg",
+        "Venlafaxine (Effexor) is an SNRI, which blocks the reuptake of serotonin and noradrenaline.",
+        "at a low dose like mine is it actually doing both of those?",
+    )
+    assert "serotonin" in out and "noradrenaline" in out, out
+    # two medicines the answer named are the two meant: nothing more is carried
+    out = _rewritten(
+        "which ssris are approved for ptsd",
+        "Sertraline and paroxetine are approved for PTSD in the US.",
+        "which of those two stays in your system longer",
+    )
+    assert "approved" not in out, out
