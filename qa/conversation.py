@@ -145,6 +145,18 @@ _IT_PROBLEM = re.compile(
     re.I,
 )
 # "would it help (him) to ...", "... help?": with what the conversation is about, unless it says with what
+# "should i just push through it": putting up with the problem the conversation is about
+_ENDURE_IT = re.compile(
+    r"\b(?:push|pushing|power|ride|riding|tough|stick|sticking|put up|wait|waiting|sit)\s+(?:through|out|with)?\s*(?:it|this|that)\b"
+    r"|\b(?:ride|tough|stick|wait|sit) (?:it|this|that) out\b",
+    re.I,
+)
+# "is there any antidepressant where people get it less", "is there one that does that less": another medicine,
+# chosen on the problem asked about, not the one the patient takes
+_ANOTHER_WITH_LESS = re.compile(
+    r"\b(?:is|are) there (?:an?|any|one|another|other|some)\b(?:\s+\w+){0,6}?\s+(?:less|fewer|not|doesn'?t|dont|don'?t|without)\b",
+    re.I,
+)
 _HELPS = re.compile(
     r"\b(?:help|helps)\b(?!\s+(?:\w+\s+)?(?:with|for)\b)|\b(?:make (?:a|any) difference|work|fix it|sort it)\W*$", re.I
 )
@@ -311,6 +323,8 @@ def rewrite(
         # ones the conversation named, when it named more than one ("... sertraline?", "and paroxetine?")
         between = [*ctx.drugs, *ctx.earlier_drugs] if names_none and ctx.earlier_drugs else []
         return _carrying(question, [*between, ctx.topic])
+    if not own_drugs and ctx.topic and _ANOTHER_WITH_LESS.search(question) and _specific(ctx.topic, vocabulary):
+        return _carrying(question, [ctx.topic])
     if (
         own_drugs
         and ctx.topic
@@ -431,11 +445,14 @@ def rewrite(
         and ctx.topic not in extra
         and not resolved
         and (
-            _IT_PROBLEM.search(question) or question_type(question) in ("remedy", "duration") or _HELPS.search(question)
+            _IT_PROBLEM.search(question)
+            or question_type(question) in ("remedy", "duration")
+            or _HELPS.search(question)
+            or _ENDURE_IT.search(question)
         )  # "what should he do", "how long do i wait"
         # "would taking it at another time of day help": the remedy is the question's own subject, the problem
-        # it would help with is the conversation's
-        and (not own.subjects or _HELPS.search(question))
+        # it would help with is the conversation's; so is "push through it", what is to be endured
+        and (not own.subjects or _HELPS.search(question) or _ENDURE_IT.search(question))
         and all(is_everyday(w) for w in content if not _HELPS.search(question))
         and _specific(ctx.topic, vocabulary)
     ):

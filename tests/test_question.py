@@ -1488,3 +1488,31 @@ def test_both_of_those_are_the_two_things_the_last_answer_named() -> None:
         "which of those two stays in your system longer",
     )
     assert "approved" not in out, out
+
+
+def test_patient_phrases_for_a_premature_baby_leftover_symptoms_and_being_kept_up() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert "preterm" in vocabulary.expand("is there anything different because hes premature").terms
+    assert "preterm" in vocabulary.expand("expressing milk for him in the neonatal unit").terms
+    assert "left over" in vocabulary.expand("is that a normal leftover thing").terms
+    assert "insomnia" in vocabulary.expand("which is more likely to keep me up at night").terms
+    # premature ejaculation stays its own topic
+    assert "preterm" not in vocabulary.expand("is there a pill for premature ejaculation").terms
+
+
+def test_pushing_through_it_is_about_the_problem_the_talk_is_about() -> None:
+    out = _rewritten(
+        "started prozac 10 days ago and I can't sit still, my legs need to keep moving",
+        "That inner restlessness is called akathisia.",
+        "should i just push through it then or what",
+    )
+    assert "sit still" in out, out
+
+
+def test_another_medicine_with_less_of_the_problem_carries_the_problem_not_the_medicine() -> None:
+    out = _rewritten(
+        "been on lexapro 8 months. i just feel nothing about anything, didnt cry at the funeral",
+        "That sounds like emotional blunting.",
+        "is there any antidepressant where people get it less",
+    )
+    assert "feel nothing" in out and "escitalopram" not in out, out
