@@ -64,6 +64,10 @@ _COMPARED_WITH_CLASS = re.compile(
 )
 _GOES_ON = re.compile(r"^\W*(?:(?:ok|okay|right)\b[,.!]?\s+)?(?:and|so|but|also|then)\b", re.I)  # the talk goes on
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
+_IS_IT_OF_CLASS = re.compile(
+    r"\b(?:is|isn'?t|was) (?:it|this|that|this one|that one)\s+(?:\w+\s+)?(?:an?\s+)?(?:ssri|snri|maoi|antidepressant)\b",
+    re.I,
+)
 _CLASS_KIND = re.compile(r"\b(?:ssris?|snris?|antidepressants?|maois?)[- ](?:type|kind|like|style|based)\b", re.I)
 _QUESTION_WORDS = frozenset({"whats", "what's", "what’s", "hows", "whys", "wats", "wat", "tell", "me", "about", "info"})
 _SHORT = 6  # a question this short (in words) with no drug of its own leans on the conversation
@@ -551,8 +555,9 @@ def part_question(
         extra.append(subject)  # "i keep forgetting my sertraline, any tips? does it even matter": the forgetting
     mentions = lexicon.mentions(part)
     named = {m.generic for m in mentions}
-    # "how risky is it in an overdose compared with ssris": the class it is compared with is not its subject
-    compared = _COMPARED_WITH_CLASS.search(part) and _THING.search(part)
+    # "how risky is it in an overdose compared with ssris": the class it is compared with is not its subject, nor
+    # is the class "it" is asked to belong to ("is it actually an SSRI or something else")
+    compared = (_COMPARED_WITH_CLASS.search(part) and _THING.search(part)) or _IS_IT_OF_CLASS.search(part)
     if not named and (not _CLASS_WORD.search(part) or compared):
         extra.extend(drugs)
         named_in_whole = _CLASS_WORD.search(whole)

@@ -1516,3 +1516,15 @@ def test_another_medicine_with_less_of_the_problem_carries_the_problem_not_the_m
         "is there any antidepressant where people get it less",
     )
     assert "feel nothing" in out and "escitalopram" not in out, out
+
+
+def test_the_class_a_part_asks_it_to_belong_to_is_not_its_subject() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    out = part_question(
+        "Oh and is it actually an SSRI or something else", ("vortioxetine",), frozenset(), lexicon, vocabulary
+    )
+    assert "vortioxetine" in out, out
+    # a part asking about the class itself is about the class
+    assert "vortioxetine" not in part_question(
+        "and do ssris cause weight gain", ("vortioxetine",), frozenset(), lexicon, vocabulary
+    )
