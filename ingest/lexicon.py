@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import jellyfish
@@ -26,6 +27,7 @@ SOUND_SCORE = 60
 # A word this common in English (Zipf frequency) is itself, not a misspelt name: "warfare" is not warfarin,
 # "immigrant" not Imigran, "dolphin" not Dolophine
 NAME_MAX_ZIPF = 2.0
+MISSPELT_CACHE = 8192  # words whose reading as a misspelt name is remembered
 
 
 class LexiconError(ValueError):
@@ -74,7 +76,8 @@ class Lexicon:
         self._by_sound: dict[str, list[str]] = {}
         for alias in self._fuzzy_pool:
             self._by_sound.setdefault(jellyfish.metaphone(alias), []).append(alias)
-        self._misspelt: dict[str, str | None] = {}  # each word looked up once
+        # each word looked up once, within a bound: a server reads words without end
+        self._misspelt = lru_cache(maxsize=MISSPELT_CACHE)(self._misspelling_of)
 
     def has_own_note(self, generic: str) -> bool:
         """A medicine with a reference note of its own (an antidepressant a patient takes), not one the notes
@@ -88,9 +91,7 @@ class Lexicon:
         if key in self.alias_to_generic:
             return self.alias_to_generic[key]
         if len(key) >= FUZZY_MIN_LEN:
-            if key not in self._misspelt:
-                self._misspelt[key] = self._misspelling_of(key)
-            return self._misspelt[key]
+            return self._misspelt(key)
         return None
 
     def _misspelling_of(self, key: str) -> str | None:

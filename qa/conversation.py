@@ -148,7 +148,6 @@ _IT_PROBLEM = re.compile(
     r"(?!\s+one)|\b(?:is|was) (?:it|that|this) (?:from )?(?:the drug|the medicine|the tablets?|the pills?|my depression|the depression)\b",
     re.I,
 )
-# "would it help (him) to ...", "... help?": with what the conversation is about, unless it says with what
 # "should i just push through it": putting up with the problem the conversation is about
 _ENDURE_IT = re.compile(
     r"\b(?:push|pushing|power|ride|riding|tough|stick|sticking|put up|wait|waiting|sit)\s+(?:through|out|with)?\s*(?:it|this|that)\b"
@@ -161,6 +160,7 @@ _ANOTHER_WITH_LESS = re.compile(
     r"\b(?:is|are) there (?:an?|any|one|another|other|some)\b(?:\s+\w+){0,6}?\s+(?:less|fewer|not|doesn'?t|dont|don'?t|without)\b",
     re.I,
 )
+# "would it help (him) to ...", "... help?": with what the conversation is about, unless it says with what
 _HELPS = re.compile(
     r"\b(?:help|helps)\b(?!\s+(?:\w+\s+)?(?:with|for)\b)|\b(?:make (?:a|any) difference|work|fix it|sort it)\W*$", re.I
 )
