@@ -20,7 +20,7 @@ from ingest.text import base_forms, stemmer
 Population = Literal["older", "young", "pregnant", "breastfeeding"]
 # "my dad is 70", "a 15 year old", "15yo", "aged 82": an age turns into a population.
 _AGE = re.compile(
-    r"\b(?:is|aged|age|turned|turning|of|shes|hes|she's|he's|she’s|he’s|im|i'm)\s+(\d{1,3})\b(?!\s*(?:mg|milligrams?|ml|mcg|%|percent|times|days|weeks|months|hours))|\b(\d{1,3})\s*(?:-\s*)?(?:(?:years?|yrs?)[\s-]*old|yo|y/o)\b"
+    r"\b(?:is|aged|age|turned|turning|of|shes|hes|she's|he's|she’s|he’s|im|i'm|i’m|am)\s+(\d{1,3})\b(?!\s*(?:mg|milligrams?|ml|mcg|%|percent|times|days|weeks|months|hours))|\b(\d{1,3})\s*(?:-\s*)?(?:(?:years?|yrs?)[\s-]*old|yo|y/o)\b"
 )
 OLDER_FROM, YOUNG_UNDER = 60, 18
 _JOINING_HYPHEN = re.compile(r"(?<=[a-z0-9])-(?=[a-z0-9])")

@@ -36,6 +36,7 @@ USES_BONUS = 0.1  # ... and more for "what is it approved for", whose answer is 
 FIGURE_BONUS = 0.05  # ... and more when it gives the rate itself ("46%", "1 in 216"), not only the word ("common")
 POPULATION_BONUS = 0.06
 AGE_BONUS = 0.1  # "my son is 22": the sentence whose ages take his in ("young adults aged 18 to 24")
+YEAR_BONUS = 0.05  # "in the large 2018 comparison": the sentence of that year, not one of another year's study
 BRAND_BONUS = 0.1
 ACRONYM_BONUS = 0.2  # "what does the FINISH thing stand for": the sentence that writes the term as asked
 AUTHORITY_BONUS = 0.1  # "the FDA's position on ...", "according to NICE": a sentence saying what that body says
@@ -107,8 +108,9 @@ _INTRODUCES = re.compile(
     r"\b(?:has been |have been |is |are )?(?:termed|dubbed|nicknamed)\b|\bthere is (?:this|a) saying\b|\bas follows\b|:\s*$",
     re.I,
 )
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _WANTS = {
-    "year": re.compile(r"\b(?:19|20)\d\d\b"),
+    "year": _YEAR,
     "remedy": re.compile(
         r"\b(?:can help|may help|might help|helps?|options?|try|consider\w*|switch\w*|adding|added|lower(?:ing)? the dose"
         r"|reduc\w+ the dose|improve\w*|alarm|organiser|advis\w+|suggest\w*"
@@ -333,6 +335,7 @@ class ExtractiveAnswerer:
         kind_pattern = _WANTS.get(question.qtype)
         figure = _FIGURES.get(question.qtype)
         populations = [_POPULATION[p] for p in question.populations if p in _POPULATION]
+        years = set(_YEAR.findall(own_words(question.text)))
         brand = self._brand_asked(question)
         acronyms = _acronyms(question)
         authority = _authority_asked(question)
@@ -416,6 +419,8 @@ class ExtractiveAnswerer:
                     score -= NAME_ONLY_PENALTY  # the question asks something of the medicine, not its name
                 if populations and any(p.search(text) for p in populations):
                     score += POPULATION_BONUS
+                if years and (said := set(_YEAR.findall(text))):
+                    score += YEAR_BONUS if said & years else -YEAR_BONUS
                 if question.ages and _takes_in(text, question.ages):
                     score += AGE_BONUS
                 if question.about_author and kind == "reference":

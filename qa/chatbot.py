@@ -68,7 +68,7 @@ _FIGURES_ONLY = re.compile(
     re.I,
 )
 _ASKS = re.compile(
-    r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
+    r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus|like|ok|okay|oh)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
     r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"  # "I'm also wondering whether botox ..."
     # unpunctuated speech: "my grandpa is 70 and on celexa whats the max dose for him"
     r"|\bwhat(?:'s|’s|s| is| are)\s"
@@ -461,6 +461,9 @@ class Chatbot:
         # part; a part before it that points back ("how long does that go on for") leans on it too.
         tail = question.text[len(own_words(question.text)) :].strip(" ?")
         carried = tail[1:-1] if tail.startswith("(") and tail.endswith(")") else ""
+        # "... taking tamoxifen ... Is Paxil approved for PTSD? Should I be having therapy first? And is it all right
+        # with the tamoxifen?": a medicine a later part asks about is that part's, not carried into one before it
+        named_in = [{m.generic for m in lexicon.mentions(text)} for text in asked]
         out = []
         for i, text in enumerate(asked):
             alone = analyse(text, served.corpus_words)
@@ -495,9 +498,10 @@ class Chatbot:
                 out.append(analyse(f"{text} ({unknown})", served.corpus_words))
                 continue
             elsewhere = {p for j, found in enumerate(own) if j != i for p in found if p in _TOPIC_POPULATIONS}
+            later = set().union(*named_in[i + 1 :])
             standalone = part_question(
                 text,
-                question.drugs,
+                tuple(d for d in question.drugs if d not in later) or question.drugs,
                 question.populations - elsewhere,
                 lexicon,
                 vocabulary,

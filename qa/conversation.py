@@ -571,6 +571,10 @@ def part_question(
             extra.append(named_in_whole.group(0))
     elif any(m.start == w.end() for w in _IT_WITH.finditer(part) for m in mentions):
         extra.extend(d for d in drugs if d not in named)  # "... and is it ok with tizanidine": "it" is the other
+    elif named and not any(lexicon.has_own_note(d) for d in named):
+        # "what is citalopram's half life / also i take omeprazole, does that change anything": a medicine the
+        # sources speak of only beside the antidepressants is asked about with the one the question is on
+        extra.extend(d for d in drugs if d not in named and lexicon.has_own_note(d))
     extra.extend(_POPULATION_WORDS[p] for p in sorted(populations - vocabulary.expand(part).populations))
     if (
         whole

@@ -145,6 +145,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
             r"\b(?:what (?:can|could|would|might) help|what helps|anything (?:that |to |which )?(?:helps?|works)"
             r"|how (?:can|do|should) (?:i|we|you|he|she|they) (?:stop|fix|help|deal|cope|manage|get rid|reduce|avoid)"
             r"|what (?:can|could|should) (?:i|we|you|he|she|they) (?:actually |really |even )?do"
+            r"|what (?:i|we|he|she|they) (?:should|can|could|must|need to) (?:actually |really |even )?do"  # "What I should do?"
             r"|how to (?:stop|fix|deal|cope|manage|reduce|avoid)"
             r"|what (?:can|could) (?:actually |really |even )?be done|can anything be done|is there anything to be done"
             r"|(?:anything|something) (?:[\w']+ ){0,5}to (?:help|treat|fix|ease)"
@@ -385,6 +386,15 @@ class CorpusWords(WordPool):
         return total
 
 
+# Words that open a message and join it to the talk ("and", "so", "oh ok", "hi there,"), not part of what it asks.
+_OPENER = re.compile(
+    r"^(?:(?:and|so|but|also|oh|ok|okay|well|right|hmm+|um+|hi|hey|hello)(?=[\s,.!?:;]|$)(?:\s+there\b)?[\s,.!?:;-]*)+",
+    re.I,
+)
+
+_HOW_LONG_BEFORE = re.compile(r"\bhow (?:long|soon|many (?:days|weeks|months))\s+(before|until|till|til)\b", re.I)
+
+
 @lru_cache(maxsize=1)
 def english() -> frozenset[str]:
     """A large English word list (web2 + GCIDE), lower case."""
@@ -536,9 +546,11 @@ def own_words(text: str) -> str:
 
 def split_parts(text: str) -> tuple[str, ...]:
     """'what is X and how long does it take?' → ('what is X', 'how long does it take')."""
+    # "What is the half life of citalopram\nalso i take omeprazole ...": a line that asks ends its question
+    text = _ASKING_LINE.sub(r"\1?\n", text)
     pieces = re.split(
         # "and also like how long does it last": filler words after the joining word belong to neither part
-        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?:(?:also|like|um+|uh+|so|then|just|basically)\s+)*(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will|would|did|where|(?:what|how|when|who)'?s)\b)"
+        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?:(?:also|like|um+|uh+|so|then|just|basically)\s+)*(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will|would|did|where|(?:what|how|when|who)'?s)\b(?!['’]t))"
         r"|\s+(?=[2-9][.)]\s)",  # a numbered list: "1) how long ... 2) am i likely ..."
         text,
         flags=re.I,
@@ -619,6 +631,10 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         found = [w if w in corpus.acronyms else w[:-1] for w in words(question)]
         spelled = list(dict.fromkeys(corpus.acronyms[w] for w in found if w in corpus.acronyms))
         terms = " ".join([terms, *spelled]).strip()
+    # "and how long before it kicks in": an opening "and", "so" or "oh" joins the message to the talk; embedded,
+    # it drags the question towards the articles' chatty passages (the time-to-effect note fell from 3rd to 31st).
+    search_text = _OPENER.sub("", search_text) or search_text
+    aspect_text = _OPENER.sub("", aspect_text) or aspect_text
     if terms:
         search_text = f"{search_text} ({terms})"
         aspect_text = f"{aspect_text} ({terms})"
@@ -645,6 +661,8 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
         (t.start(), t.end())
         for t in re.finditer(r"<(script|style)\b[^>]{0,200}>.{0,2000}?</\1\s*>|<[^<>]{0,200}>", text, re.I | re.S)
     ]
+    # "how long before it kicks in": "before" belongs to the asking words (how long), not to what is asked about
+    how_long = [(m.start(1), m.end(1)) for m in _HOW_LONG_BEFORE.finditer(text)]
     judged: set[str] = set()
     story_pointed = asks_itself and bool(_POINTS_AT.search(question))
     # "doc gave me xanax for the panic attacks ... is it ok to take both at once": the asking clause pairs one
@@ -667,7 +685,7 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     for hit in re.finditer(r"[A-Za-z][A-Za-z'’-]*[A-Za-z]", text):
         word = re.sub(r"['’]s$", "", hit.group(0).lower()).replace("'", "").replace("’", "")  # "blogger's" → blogger
         if (
-            any(s <= hit.start() < e for s, e in [*drug_spans, *markup, *aliases, *chatter])
+            any(s <= hit.start() < e for s, e in [*drug_spans, *markup, *aliases, *chatter, *how_long])
             or word in STOPWORDS
             or word in lay_words
             or word in GENERIC
@@ -968,6 +986,7 @@ _BINOMIAL = re.compile(
 )
 _QUESTION_WORDS = r"what|how|why|when|which|who|where"
 _AUXILIARIES = r"is|are|does|do|did|can|could|should|would|will"
+_ASKING_LINE = re.compile(rf"^(\W*(?:{_QUESTION_WORDS}|{_AUXILIARIES})\b[^\n?]*?[^\s?])[ \t]*\n(?=\s*\S)", re.I | re.M)
 _ASKING_WORD = re.compile(rf"\b(?:{_QUESTION_WORDS}|{_AUXILIARIES}|whats|was|any)\b", re.I)
 _MEDICINE_NOUNS = frozenset("pill pills tablet tablets medicine medicines medication medications meds drops".split())
 

@@ -1176,3 +1176,40 @@ def test_when_something_happens_is_no_topic_the_sources_lack(model_bot) -> None:
     )
     assert answer.kind == "answer" and "don't cover" not in answer.text, answer.text
     assert "heavy alcohol use" in answer.text
+
+
+def test_an_opening_and_does_not_pull_the_answer_away(model_bot) -> None:
+    answer = model_bot.ask("and how long before it actually kicks in, day 5 and i feel nothing (sertraline)")
+    assert "one to two weeks" in answer.text.split("\n")[0], answer.text
+
+
+def test_the_year_asked_about_picks_that_year_s_sentences(model_bot) -> None:
+    # "the 2018 comparison": not a 2009 finding on the same drug beside it
+    answer = model_bot.ask("what did the 2018 comparison find about fluoxetine")
+    assert "Cipriani 2018" in answer.text and "2009" not in answer.text, answer.text
+
+
+def test_each_line_of_a_message_that_asks_is_answered(model_bot) -> None:
+    answer = model_bot.ask(
+        "What is the half life of citalopram\nalso i take omeprazole for my stomach, does that change anything"
+    )
+    assert "about 35 hours" in answer.text and "about 35% higher" in answer.text, answer.text
+
+
+def test_a_part_opening_with_like_is_answered_too(model_bot) -> None:
+    history = [
+        {"role": "user", "content": "I was on sertraline the whole way through my pregnancy"},
+        {"role": "assistant", "content": "Thanks for telling me; how can I help?"},
+    ]
+    answer = model_bot.ask("can i breastfeed him on it? like how much of it actually gets to him", history=history)
+    assert "about 0.5%" in answer.text, answer.text
+
+
+def test_a_medicine_a_later_part_asks_about_stays_out_of_the_parts_before(model_bot) -> None:
+    answer = model_bot.ask(
+        "Hello. I am 58, taking tamoxifen after breast cancer, and I have PTSD after an assault. The psychiatrist "
+        "has mentioned Paxil. Is Paxil approved for PTSD? Should I be having therapy first? And is it all right "
+        "with the tamoxifen?"
+    )
+    assert "trauma-focused talking therapy" in answer.text, answer.text
+    assert "approved for post-traumatic stress disorder" in answer.text and "tamoxifen" in answer.text

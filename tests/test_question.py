@@ -1528,3 +1528,76 @@ def test_the_class_a_part_asks_it_to_belong_to_is_not_its_subject() -> None:
     assert "vortioxetine" not in part_question(
         "and do ssris cause weight gain", ("vortioxetine",), frozenset(), lexicon, vocabulary
     )
+
+
+def test_an_opening_and_or_so_is_not_searched(words) -> None:
+    # "and how long ...": the word joins the message to the talk; embedded, it pulled in the articles' chat
+    q = analyse("and how long before it kicks in, day 5 and i feel nothing (sertraline)", words)
+    assert q.search_text.startswith("how long") and q.aspect_text.startswith("how long"), q.search_text
+    assert analyse("oh ok, so is sertraline safe", words).search_text.startswith("is sertraline")
+    # a word that only begins like one stays
+    assert analyse("well-being on sertraline?", words).search_text.startswith("well-being")
+
+
+def test_before_in_how_long_before_is_no_subject(words) -> None:
+    assert "befor" not in analyse("how long before sertraline kicks in", words).key_terms
+    assert "befor" in analyse("is it ok to stop sertraline before surgery", words).key_terms
+
+
+def test_a_line_that_asks_ends_its_part() -> None:
+    parts = split_parts(
+        "What is the half life of citalopram\nalso i take omeprazole for my stomach, does that change anything"
+    )
+    assert parts == (
+        "What is the half life of citalopram",
+        "also i take omeprazole for my stomach, does that change anything",
+    )
+    # a line break inside a story is no part
+    assert len(split_parts("my gp put me on citalopram\nis it ok to drink on it")) == 1
+
+
+def test_a_contraction_after_and_starts_no_new_part() -> None:
+    # "and can't settle" goes on the sentence; "and can she ..." asks again
+    assert len(split_parts("she feels wired and can't settle, is that a known thing with it")) == 1
+    assert len(split_parts("what dose is she on and can she drink on it")) == 2
+
+
+def test_what_i_should_do_asks_for_a_remedy(words) -> None:
+    assert analyse("I have the runs all the time on zoloft. What I should do?", words).qtype == "remedy"
+
+
+def test_a_medicine_the_sources_name_only_beside_ssris_is_asked_about_with_the_ssri() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    out = part_question(
+        "also i take omeprazole for my stomach, does that change anything",
+        ("citalopram", "omeprazole"),
+        frozenset(),
+        lexicon,
+        vocabulary,
+        "What is the half life of citalopram",
+    )
+    assert "citalopram" in out, out
+    # a part naming an antidepressant of its own keeps to it
+    out = part_question(
+        "and is sertraline any different",
+        ("citalopram", "sertraline"),
+        frozenset(),
+        lexicon,
+        vocabulary,
+        "is citalopram ok",
+    )
+    assert "citalopram" not in out, out
+
+
+def test_an_age_told_as_i_am_is_read() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    e = vocabulary.expand("I am 67 and my daughter says escitalopram works better")
+    assert e.ages == (67,) and e.populations == frozenset({"older"}), e
+    assert vocabulary.expand("I am 5 weeks pregnant").ages == ()
+
+
+def test_patient_phrases_for_restarting_a_recall_and_checking_on_someone() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert "restarted" in vocabulary.expand("missed 3 days, started again yesterday").terms
+    assert "withdrawn" in vocabulary.expand("has a generic ever been pulled for not working").terms
+    assert "review" in vocabulary.expand("should someone be checking on her this early").terms
