@@ -68,7 +68,7 @@ _FIGURES_ONLY = re.compile(
     re.I,
 )
 _ASKS = re.compile(
-    r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus|like|ok|okay|oh)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
+    r"(?:^|[-–:,.;]\s*)\W*(?:\d[.)]\s*)?(?:(?:and|also|so|but|or|plus|like|ok|okay|oh|at|in|by)\s+)?(?:what|whats|how|why|when|where|which|who|is|are|was|does|do|did|can|could|should|would|will|any|has|have)\b"
     r"|\bi(?:'m|’m| am| was|m)?\s+(?:also\s+)?wondering\s+(?:whether|if)\b"  # "I'm also wondering whether botox ..."
     # unpunctuated speech: "my grandpa is 70 and on celexa whats the max dose for him"
     r"|\bwhat(?:'s|’s|s| is| are)\s"
@@ -464,6 +464,10 @@ class Chatbot:
         # "... taking tamoxifen ... Is Paxil approved for PTSD? Should I be having therapy first? And is it all right
         # with the tamoxifen?": a medicine a later part asks about is that part's, not carried into one before it
         named_in = [{m.generic for m in lexicon.mentions(text)} for text in asked]
+        # what comes just before each part, asking or not: "... an american website says its only for OCD?? is that
+        # right": what "that" is, though that piece asks nothing
+        at = [question.parts.index(text) for text in asked]
+        before_it = [question.parts[j - 1] if j else "" for j in at]
         out = []
         for i, text in enumerate(asked):
             alone = analyse(text, served.corpus_words)
@@ -505,7 +509,7 @@ class Chatbot:
                 question.populations - elsewhere,
                 lexicon,
                 vocabulary,
-                what_is_told(asked[i - 1], served.corpus_words) if i else "",
+                what_is_told(before_it[i], served.corpus_words),
                 whole=question.text,
                 carried=carried if carried not in text and _POINTS_BACK.search(text) else "",
             )

@@ -49,7 +49,7 @@ _DONE_BY = re.compile(
 # "does it even matter", "is that bad": what the part before told, judged, whatever medicine it named
 _JUDGES_IT = re.compile(
     r"\W*(?:(?:and|but|so|also)\s+)?(?:does|do|will|would|is|was|could)\s+(?:it|that|this)\s+(?:(?:even|really|actually)\s+)?"
-    r"(?:matter|a bad thing|bad|a problem|a big deal|serious|an issue|harmful|normal|common|usual|expected|ok|okay)\W*$",
+    r"(?:matter|a bad thing|bad|a problem|a big deal|serious|an issue|harmful|normal|common|usual|expected|ok|okay|right|true|correct|accurate|a myth|legit)\W*$",
     re.I,
 )
 _PERSON = re.compile(r"\b(he|him|his|she|her|hers)\b", re.I)
@@ -141,6 +141,7 @@ _IT_PASSES = re.compile(
 )
 # "is that why ...", "could that be the reason ...": what the conversation was about may explain something new
 _THAT_WHY = re.compile(r"\b(?:is|was|could|would|might) (?:that|this|it) (?:be )?(?:why|the reason|because)\b", re.I)
+_THEY_ARE = re.compile(r"\b(?:are|were|can|could|should|would|will|must)\s+(?:they|these|those)\b", re.I)
 _PLURAL_TOPIC = re.compile(r"\b(?:symptoms|effects|withdrawals|zaps|dreams|sweats|nightmares|problems)\b", re.I)
 # "what can i do about it", "does it make it worse", "is it the drug or my depression": "it" is a problem
 _IT_PROBLEM = re.compile(
@@ -419,6 +420,17 @@ def rewrite(
         extra.append(ctx.topic)  # "and for ocd?" after "how long till sertraline works": the same question for OCD
     elif ctx.topic and not own_drugs and _THEM_EVENTS.search(question) and _PLURAL_TOPIC.search(ctx.topic):
         extra.append(ctx.topic)  # "can you get them just from missing a dose" after withdrawal symptoms
+    elif (
+        ctx.topic
+        and not own_drugs
+        and len(ctx.drugs) <= 1
+        and _THEY_ARE.search(question)
+        and not own.subjects
+        and all(is_everyday(w) or graded(w) for w in content)
+    ):
+        # "how different are they allowed to be" after "do they have to prove it works the same as the brand": with
+        # one medicine talked about, "they" are the things the last question was about (the generic versions)
+        extra.append(ctx.topic)
     elif ctx.topic and not own_drugs and _IT_PASSES.search(question):
         # "will it sort itself out if they take him off it": what passes is the problem asked about, not the drug
         extra.extend(t for t in (ctx.topic, answered) if t and t not in extra)

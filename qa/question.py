@@ -55,7 +55,8 @@ GENERIC = frozenset(
     bit little day days week weeks month months year years time times today tonight morning night long old new now
     weekend weekends weekday weekdays mornings evening evenings afternoon afternoons nights holiday holidays habit habits
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
-    literally honestly seriously totally completely properly just even
+    literally honestly seriously totally completely properly just even additionally furthermore moreover firstly secondly
+    thirdly lastly finally besides
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
     esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt tips tip appointment appointments appt
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
@@ -249,7 +250,9 @@ COMBINED = re.compile(
 )
 _COMPARATIVE = re.compile(
     r"\b(?:better|worse|longer|shorter|faster|slower|quicker|stronger|weaker|safer|fewer|more|less|higher|lower|milder|easier|harder|gentler|kinder)\b"
-    r"|\b(?:like|as) (?:[\w-]+ ){1,2}(?:did|does|do|has|had)\b",  # "kill your sex drive like lexapro did"
+    r"|\b(?:like|as) (?:[\w-]+ ){1,2}(?:did|does|do|has|had)\b"  # "kill your sex drive like lexapro did"
+    # "grabs the serotonin thing tighter than zoloft" (not "older than 65", "rather than")
+    r"|\b(?!(?:older|younger|rather|other|later|earlier|under|over|sooner)\b)\w{3,}(?:er|ier) than\b",
     re.I,
 )
 TYPO_MIN = 6  # shorter misspellings are too often another word or a name

@@ -90,6 +90,12 @@ _SLANG = {
 }
 
 _FIRST = r"(?:i|me|my|myself)"
+_OVERDOSE_TAKEN_PATTERNS = [
+    # overdose taken: "I took 30 pills", "I've swallowed the whole bottle", "I overdosed"
+    # (a quantity is what makes it one: "I took my tablets late today" and "mum can't swallow tablets" are not)
+    rf"\b{_FIRST}\b[^.?!]{{0,30}}\b(?:took|taken|swallowed|ate|downed|popped)\b[^.?!]{{0,30}}(?:\b(?:whole bottle|whole pack|whole box|the bottle|the pack|all of my|all my|all the|all of the|too many|too much|way too|a lot of|loads of|lots of|a handful|the rest of)\b|\b\d{{2,}}\s+(?:\w+\s+){{0,2}}?(?:pills|tablets|capsules|of (?:my|them|the|his|her|those))\b)",
+    rf"\b{_FIRST}\b[^.?!]{{0,25}}\b(?:overdosed|have overdosed|just overdosed|overdosing)\b",
+]
 _CRISIS_PATTERNS = [
     # "I want to die", "I'm going to end it all", "I've decided to kill myself tonight"
     rf"\b{_FIRST}\b[^.?!]{{0,40}}\b(?:want|going|plan|planning|ready|decided|deserve|wish|need|try|trying|tempted|thinking|thought|think)\b[^.?!]{{0,25}}\b(?:die|be dead|end it|end it all|end everything|end my life|end things|kill myself|suicide|not wake up|never wake up|not be here|not exist|disappear forever|sleep forever|overdose|take (?:all|every|the whole)\b)",
@@ -108,10 +114,7 @@ _CRISIS_PATTERNS = [
     r"\bwish\s+i\s+(?:was|were|had)\s+(?:dead|never been born|not born|not alive)\b",
     r"\b(?:want|wish)\s+(?:it all|everything|the pain)\s+to\s+(?:end|stop)\b",
     r"\b(?:goodbye|suicide)\s+(?:letter|note)s?\b|\bgoodbye forever\b|\bgoodbye cruel world\b",
-    # overdose taken: "I took 30 pills", "I've swallowed the whole bottle", "I overdosed"
-    # (a quantity is what makes it one: "I took my tablets late today" and "mum can't swallow tablets" are not)
-    rf"\b{_FIRST}\b[^.?!]{{0,30}}\b(?:took|taken|swallowed|ate|downed|popped)\b[^.?!]{{0,30}}(?:\b(?:whole bottle|whole pack|whole box|the bottle|the pack|all of my|all my|all the|all of the|too many|too much|way too|a lot of|loads of|lots of|a handful|the rest of)\b|\b\d{{2,}}\s+(?:\w+\s+){{0,2}}?(?:pills|tablets|capsules|of (?:my|them|the|his|her|those))\b)",
-    rf"\b{_FIRST}\b[^.?!]{{0,25}}\b(?:overdosed|have overdosed|just overdosed|overdosing)\b",
+    *_OVERDOSE_TAKEN_PATTERNS,  # "I took 30 pills", "I overdosed"
     rf"\b{_FIRST}\b[^.?!]{{0,30}}\boverdose\b[^.?!]{{0,25}}\b(?:tonight|today|now|on purpose|intentionally|deliberately)\b",
     r"\b(?:saving|stockpiling|hoarding|collecting)\s+(?:up\s+)?(?:my\s+)?(?:pills|tablets)\b",
     # asking for lethality: "how many pills to die", "lethal dose of sertraline"
@@ -125,6 +128,19 @@ _OTHERS_AT_RISK_PATTERNS = [
     r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging)\s+(?:him|her|them)sel(?:f|ves)\b",
 ]
 _SELF = [re.compile(p) for p in _CRISIS_PATTERNS]
+_OVERDOSE_TAKEN = {p.pattern for p in _SELF if p.pattern in _OVERDOSE_TAKEN_PATTERNS}
+# "my brother took too many of his citalopram last year (hes ok now thank god). out of interest how many ...": an
+# overdose long past that the message says is over is the story of a question, not an emergency now. Both must be
+# said; "last night ... he says hes fine now" stays a crisis (any recent overdose needs emergency care).
+_LONG_AGO = re.compile(
+    r"\b(?:last (?:year|month|summer|winter|spring|autumn|christmas)|(?:a|one|two|three|four|five|six|several|few|\d+)"
+    r" (?:years?|months?) ago|years ago|months ago|in (?:19|20)\d\d|when (?:i|he|she|they) (?:was|were) (?:younger|a teen"
+    r"|a teenager|at uni|at school|in school|\d+))\b"
+)
+_OVER_NOW = re.compile(
+    r"\b(?:(?:is|am|are|hes|shes|theyre|he is|she is|they are)\s+(?:ok|okay|fine|alright|all right|well|recovered|doing"
+    r" (?:ok|okay|well|fine|better))\s+now|fully recovered|made a (?:full )?recovery|all good now)\b"
+)
 _CRISIS = _SELF + [re.compile(p) for p in _OTHERS_AT_RISK_PATTERNS]
 # "my brother", "my 15 yr old", "my flatmate": the person a message is about, when it is not the writer
 _SOMEONE = re.compile(
@@ -207,7 +223,9 @@ def about_someone_else(question: str) -> bool:
 
 def route(question: str) -> Route:
     norm = normalise(question)
-    if any(p.search(_ASKS_ABOUT_WARNING.sub(" ", norm)) for p in _CRISIS):
+    masked = _ASKS_ABOUT_WARNING.sub(" ", norm)
+    found = [p.pattern for p in _CRISIS if p.search(masked)]
+    if found and not (set(found) <= _OVERDOSE_TAKEN and _LONG_AGO.search(norm) and _OVER_NOW.search(norm)):
         return "crisis"
     if any(p.search(norm) for p in _PERSONAL):
         return "personal"

@@ -1213,3 +1213,21 @@ def test_a_medicine_a_later_part_asks_about_stays_out_of_the_parts_before(model_
     )
     assert "trauma-focused talking therapy" in answer.text, answer.text
     assert "approved for post-traumatic stress disorder" in answer.text and "tamoxifen" in answer.text
+
+
+def test_a_numbered_part_opening_at_what_point_is_answered(model_bot) -> None:
+    answer = model_bot.ask(
+        "few questions sorry. 1) how soon should i notice anything on sertraline 2) at what point does the doctor "
+        "decide its not working 3) can i do CBT at the same time as taking it"
+    )
+    assert "after 4 weeks" in answer.text and "combination of individual CBT" in answer.text, answer.text
+
+
+def test_a_claim_in_a_piece_that_asks_nothing_is_what_is_that_right_asks_about(model_bot) -> None:
+    answer = model_bot.ask(
+        "my psychiatrist put me on faverin for depression but an american website says its only for OCD?? is that "
+        "right. also can i still donate blood while on it"
+    )
+    assert "don't cover" in answer.text and "approved only for obsessive-compulsive disorder" in answer.text, (
+        answer.text
+    )

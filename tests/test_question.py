@@ -1601,3 +1601,39 @@ def test_patient_phrases_for_restarting_a_recall_and_checking_on_someone() -> No
     assert "restarted" in vocabulary.expand("missed 3 days, started again yesterday").terms
     assert "withdrawn" in vocabulary.expand("has a generic ever been pulled for not working").terms
     assert "review" in vocabulary.expand("should someone be checking on her this early").terms
+
+
+def test_patient_phrases_for_lingering_and_getting_well() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert "half-life" in vocabulary.expand("how long does seroxat hang about in your system").terms
+    assert "remission" in vocabulary.expand("what are the chances the first one gets them well").terms
+
+
+def test_a_joining_adverb_is_no_topic(words) -> None:
+    q = analyse("Additionally, what symptoms would suggest his sodium has dropped on sertraline?", words)
+    assert "Additionally" not in q.uncovered, q.uncovered
+
+
+def test_a_comparative_with_than_compares_two_medicines(words) -> None:
+    q = analyse(
+        "My mate says paxil grabs the serotonin thing tighter than zoloft. Which one actually binds tighter?", words
+    )
+    assert q.qtype == "comparison", q.qtype
+    assert analyse("can you take sertraline with fluoxetine if you are older than 65", words).qtype != "comparison"
+
+
+def test_they_with_one_medicine_talked_about_are_what_was_asked_about() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "the pharmacy switched my sertraline to a different maker, is it the same stuff??"},
+        {"role": "assistant", "content": "Yes, generic sertraline has the same active ingredient."},
+    ]
+    out = rewrite("how different are they allowed to be", history, lexicon, vocabulary)
+    assert "different maker" in out, out
+
+
+def test_is_that_right_judges_the_claim_told_before_it() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    story = "my psychiatrist put me on faverin for depression but an american website says its only for OCD"
+    out = part_question("is that right.", ("fluvoxamine",), frozenset(), lexicon, vocabulary, story)
+    assert "ocd" in out.lower() and "depression" in out, out

@@ -119,3 +119,18 @@ def test_general_questions_about_suicide_or_overdose_are_not_crises(text: str) -
 @pytest.mark.parametrize("text", PERSONAL)
 def test_personal_medication_decisions_are_recognised(text: str) -> None:
     assert route(text) == "personal"
+
+
+def test_an_overdose_long_past_and_over_is_the_story_of_a_question() -> None:
+    assert (
+        route(
+            "my brother took too many of his citalopram last year (hes ok now thank god). out of interest how many "
+            "people who OD on these pills end up needing intensive care"
+        )
+        == "general"
+    )
+    assert route("I overdosed two years ago and I am fine now, can it damage the liver long term") == "general"
+    # both must be told: a recent one, one with no word that it is over, or one beside a wish to die stays a crisis
+    assert route("my brother took a handful of his citalopram last night, he says hes fine now") == "crisis"
+    assert route("my brother took too many of his citalopram last year and now he seems off") == "crisis"
+    assert route("I took 30 pills last year and I am fine now but I want to die") == "crisis"
