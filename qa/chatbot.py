@@ -73,7 +73,7 @@ _ASKS = re.compile(
     # unpunctuated speech: "my grandpa is 70 and on celexa whats the max dose for him"
     r"|\bwhat(?:'s|’s|s| is| are)\s"
     # "if i stop how long till its out of me": a question word after the condition it is asked under
-    r"|\bif\b[^.?!,]{1,40}\bhow (?:long|much|many|soon|often|quickly)\b"
+    r"|\bif\b[^.?!,]{1,40}\b(?:how (?:long|much|many|soon|often|quickly)|what|which|when|why)\b"
     # "and if i have a couple of drinks am i ok to drive", "random q but is it true ...": a verb before its subject
     r"|(?<!\bi\s)(?<!\bwe\s)(?<!\byou\s)(?<!\bthey\s)(?<!\bhe\s)(?<!\bshe\s)"
     r"\b(?:am|is|are|can|could|should|would|will|does|do|did)\s+(?:i|it|he|she|we|they|you|that|this|there)\b",
@@ -436,12 +436,7 @@ class Chatbot:
     def _parts(self, served: Served, question: Question) -> list[Question]:
         """The parts of a multi-part question, each standing alone, when each is a question of its own
         ("how long is celexa's half life and what's the most you can take"); else none."""
-        if (
-            len(question.parts) < 2
-            or (question.qtype == "comparison" and len(question.drugs) >= 2)
-            or question.about_articles
-            or not served.answerer.answers_parts
-        ):
+        if len(question.parts) < 2 or question.about_articles or not served.answerer.answers_parts:
             return []
         # what a follow-up carries asks nothing; a part the asker ended with "?" asks, however it is worded
         # ("... what actually is it? and in older people were ssris worse for it")
@@ -454,6 +449,14 @@ class Chatbot:
         if len(asked) < 2:
             return []
         lexicon, vocabulary = served.index.lexicon, served.index.vocabulary
+        if (
+            question.qtype == "comparison"
+            and len(question.drugs) >= 2
+            and all(lexicon.mentions(own_words(p)) for p in asked)
+        ):
+            # "which is better for sleep, prozac or remeron": one comparison; but "what withdrawal symptoms can you
+            # get from missing doses, and is it worse with effexor or paxil" asks a part of its own first
+            return []
         # Pregnancy and breastfeeding are topics as well as people: one that another part asks about is that
         # part's, not carried into this one ("will sertraline stop my pill working? and can i breastfeed on it").
         own = [vocabulary.expand(text).populations for text in asked]
@@ -503,9 +506,12 @@ class Chatbot:
                 continue
             elsewhere = {p for j, found in enumerate(own) if j != i for p in found if p in _TOPIC_POPULATIONS}
             later = set().union(*named_in[i + 1 :])
+            carry = tuple(d for d in question.drugs if d not in later)
+            if not carry and _POINTS_BACK.search(text):
+                carry = question.drugs  # "how long does it take to work, and is sertraline ok in pregnancy": "it"
             standalone = part_question(
                 text,
-                tuple(d for d in question.drugs if d not in later) or question.drugs,
+                carry,
                 question.populations - elsewhere,
                 lexicon,
                 vocabulary,

@@ -553,7 +553,7 @@ def split_parts(text: str) -> tuple[str, ...]:
     text = _ASKING_LINE.sub(r"\1?\n", text)
     pieces = re.split(
         # "and also like how long does it last": filler words after the joining word belong to neither part
-        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?:(?:also|like|um+|uh+|so|then|just|basically)\s+)*(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will|would|did|where|(?:what|how|when|who)'?s)\b(?!['’]t))"
+        r"\?+\s*|\s*[;,]?\s+\b(?:and|also|plus)\s+(?:(?:also|like|um+|uh+|so|then|just|basically)\s+)*(?=(?:what|how|why|when|who|is|are|does|do|can|could|should|which|will|would|did|where|if|(?:what|how|when|who)'?s)\b(?!['’]t))"
         r"|\s+(?=[2-9][.)]\s)",  # a numbered list: "1) how long ... 2) am i likely ..."
         text,
         flags=re.I,

@@ -1231,3 +1231,14 @@ def test_a_claim_in_a_piece_that_asks_nothing_is_what_is_that_right_asks_about(m
     assert "don't cover" in answer.text and "approved only for obsessive-compulsive disorder" in answer.text, (
         answer.text
     )
+
+
+def test_a_part_of_its_own_before_a_comparison_is_answered(model_bot) -> None:
+    # the comparison is the second part; the first names no medicine and asks on its own
+    answer = model_bot.ask(
+        "thinking of asking about wellbutrin instead of my prozac. does wellbutrin mess with your sex life like ssris "
+        "do, and is it true it can give you fits?"
+    )
+    assert "1 in 1,000" in answer.text and "did not differ from placebo in sexual dysfunction" in answer.text, (
+        answer.text
+    )

@@ -1637,3 +1637,10 @@ def test_is_that_right_judges_the_claim_told_before_it() -> None:
     story = "my psychiatrist put me on faverin for depression but an american website says its only for OCD"
     out = part_question("is that right.", ("fluvoxamine",), frozenset(), lexicon, vocabulary, story)
     assert "ocd" in out.lower() and "depression" in out, out
+
+
+def test_and_if_starts_a_part() -> None:
+    parts = split_parts(
+        "what was the real remission rate in star*d, and if my first med doesn't work does that mean the others wont"
+    )
+    assert len(parts) == 2 and parts[1].startswith("if my first med"), parts
