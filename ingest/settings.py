@@ -134,6 +134,12 @@ class RetrievalSettings(BaseModel):
         ge=0,
         description="Weight of the aspect sub-query (the question with drug names replaced by their class) in the fusion.",
     )
+    own_weight: float = Field(
+        0.3,
+        ge=0,
+        description="Weight of a sub-query on the asking clause alone, when a story comes before it, in the fusion; "
+        "0 turns it off.",
+    )
     prior_weight: float = Field(
         1.0, ge=0, description="Head start for the notes on the named drugs, in units of a first-rank hit."
     )

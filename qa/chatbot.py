@@ -20,7 +20,7 @@ from ingest.embedding import Embedder, make_embedder
 from ingest.lexicon import Lexicon
 from ingest.settings import Settings
 from ingest.store import IndexUnavailable, VectorStore, current_name
-from ingest.text import sentences
+from ingest.text import sentences, words
 from qa import messages
 from qa.answer import Draft, ExtractiveAnswerer, asks_half_life
 from qa.citations import CitationBook
@@ -55,6 +55,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("ssri_qa")
 MAX_K = 50
+STORY_SHARE = 0.7  # an asking clause under this share of the message's words has a story before it
 _POINTS_BACK = re.compile(r"\b(?:it|its|this|that|they|them|these|those)\b", re.I)
 # "does it matter if I take it without eating": "it" is what is taken, a medicine, not a scheme or a service
 _TAKES_IT = re.compile(r"\b(?:take|takes|taking|took|start|starting|stop|stopping|swallow|crush)\s+it\b", re.I)
@@ -301,13 +302,25 @@ class Chatbot:
             second = question.asked_text
         elif question.drugs and question.aspect_text != question.search_text:
             second = question.aspect_text
-        vectors = self.embedder.embed([question.search_text, second] if second else [question.search_text])
+        # "been on lexapro 2 yrs, doc wants to add wellbutrin for the libido thing. my cousin says it gives people
+        # seizures?? how likely is that really": the asking clause alone, so the story does not decide the search
+        own = ""
+        if (
+            not question.about_articles
+            and question.qtype != "comparison"  # each side is searched for on its own
+            and self.settings.retrieval.own_weight
+            and _has_story(question)
+        ):
+            own = question.asked_text
+        texts = [question.search_text, *([second] if second else []), *([own] if own else [])]
+        vectors = self.embedder.embed(texts)
         timings.embed_ms = (time.perf_counter() - t0) * 1000
+        own_vector = vectors[-1] if own else None
         if not second:
-            return QueryVectors(vectors[0])
+            return QueryVectors(vectors[0], own=own_vector)
         if question.about_articles:
             return QueryVectors(vectors[0], asked=vectors[1])
-        return QueryVectors(vectors[0], aspect=vectors[1])
+        return QueryVectors(vectors[0], aspect=vectors[1], own=own_vector)
 
     def _search(
         self,
@@ -321,6 +334,8 @@ class Chatbot:
         also = (
             [Query(question.aspect_text, aspect, self.settings.retrieval.aspect_weight)] if aspect is not None else []
         )
+        if vectors.own is not None:
+            also.append(Query(question.asked_text, vectors.own, self.settings.retrieval.own_weight))
         named = self._named_articles(served, question)
         prior = self._prior_sources(served, question, named)
         uncapped = prior if question.about_articles else ()
@@ -623,6 +638,13 @@ def _as_medicine(name: str, text: str) -> bool:
         re.I,
     )
     return bool(taken.search(text) or DRUG_NAME.search(name.lower()))
+
+
+def _has_story(question: Question) -> bool:
+    """Whether the message tells a story in sentences before the one that asks, which is well under all its words
+    ("if i have mild depression ..., how soon would they check on me again" is one question, its condition in it)."""
+    told = [s for s in re.split(r"(?<=[.!?])\s+", own_words(question.text).strip()) if s]
+    return len(told) >= 2 and len(words(question.asked_text)) < STORY_SHARE * len(words(own_words(question.text)))
 
 
 def _finds_nothing(part: Question) -> bool:

@@ -64,6 +64,7 @@ _COMPARED_WITH_CLASS = re.compile(
 )
 _GOES_ON = re.compile(r"^\W*(?:(?:ok|okay|right)\b[,.!]?\s+)?(?:and|so|but|also|then)\b", re.I)  # the talk goes on
 _CLASS_WORD = re.compile(r"\b(ssris?|snris?|antidepressants?|maois?)\b", re.I)
+_RISKIER = re.compile(r"\b(?:more|less) (?:risky|dangerous|of a risk)\b|\b(?:riskier|safer)\b", re.I)
 _IS_IT_OF_CLASS = re.compile(
     r"\b(?:is|isn'?t|was) (?:it|this|that|this one|that one)\s+(?:\w+\s+)?(?:an?\s+)?(?:ssri|snri|maoi|antidepressant)\b",
     re.I,
@@ -443,6 +444,7 @@ def rewrite(
             _THAT_EVENT.search(question)
             or (_HAS_IT.search(question) and not ctx.conditions)
             or (names_none and _GOES_ON.search(question))  # "so are the first weeks riskier"
+            or _RISKIER.search(question)  # "my dad only started his last week, is the beginning more risky"
         )
         and not own.subjects
         and all(is_everyday(w) or graded(w) or w in _more_what(question) for w in content)

@@ -56,7 +56,7 @@ GENERIC = frozenset(
     weekend weekends weekday weekdays mornings evening evenings afternoon afternoons nights holiday holidays habit habits
     normal really actually basically generally usually ever never always still yet already maybe probably definitely
     literally honestly seriously totally completely properly just even additionally furthermore moreover firstly secondly
-    thirdly lastly finally besides
+    thirdly lastly finally besides anyway anyways anyhow
     idk tbh lol omg btw pls plz cuz coz bc smth ur gonna wanna gotta kinda sorta ya yeah yep nope hey hiya thx ty
     esp espesh especially rn ngl imo fyi tho ppl ish camhs iapt tips tip appointment appointments appt
     feel feeling feels felt seem seems happen happens happening happened cause causes caused make makes made
@@ -106,7 +106,9 @@ _SOURCE_NAMING = re.compile(
     re.I,
 )
 _RANKS = re.compile(
-    r"\b(?:which|what)\b[^?]*\b(?:worst|best|most|least|highest|lowest|safest|strongest|weakest|fewest|largest|biggest|smallest)\b"
+    # (not "what's the most I'm allowed per day": a dose)
+    r"\b(?:which|what)\b[^?]*\b(?:worst|best|most(?!(?:\s+[\w']+){0,3}?\s+(?:allowed|permitted)\b)|least|highest|lowest|safest"
+    r"|strongest|weakest|fewest|largest|biggest|smallest)\b"
     # "is there an antidepressant that does that less": one to pick among many
     r"|\bis there (?:an?|any|one)\b[^?]*\b(?:less|fewer|lower|least|safer|gentler)\b"
     # "which antidepressant were people less likely to feel flat on": the one that ranks, among many
@@ -203,7 +205,7 @@ _QTYPES: list[tuple[QuestionType, re.Pattern[str]]] = [
     (
         "dose",
         re.compile(
-            r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength|the most (?:\w+ ){0,2}(?:can|could|should|is allowed to) (?:\w+ )?(?:have|take|be on|go up to))\b",
+            r"\b(dose|doses|dosage|dosing|how much|how many mg|mg|milligrams?|maximum|max|strength|the most (?:\w+ ){0,2}(?:can|could|should|is allowed to) (?:\w+ )?(?:have|take|be on|go up to)|the most (?:[\w']+ ){0,3}(?:allowed|permitted)(?: to have| to take)? (?:per|a|each) day)\b",
             re.I,
         ),
     ),
@@ -626,7 +628,9 @@ def analyse(text: str, corpus: CorpusWords) -> Question:
     names_only = _has_words_of_its_own(question) and not _has_words_of_its_own(_without_names(question, lexicon))
     asks_itself = _has_words_of_its_own(question) and not (names_only and _APPLIES.search(question))
     own = _question_proper(question) + text[carried_from:] if asks_itself else text
-    if asks_itself and _POINTS_AT.search(question):  # "... worse? what did he call it": what "it" is comes before
+    # "... worse? what did he call it", "my cousin says it gives people seizures?? how likely is that really": what
+    # "it" or "that" is comes before
+    if asks_itself and (_POINTS_AT.search(question) or _POINTS_BACK_AT.search(question)):
         before = [c for c in re.split(r"(?<=[.!?])\s+", text[: text.rfind(question, 0, carried_from)].strip()) if c]
         own = f"{before[-1]} {own}" if before else own
     asked_text = re.sub(r"\s+", " ", _SOURCE_NAMING.sub(" ", lexicon.normalise(own))).strip() or search_text
@@ -986,6 +990,9 @@ _BINOMIAL = re.compile(
     r"|over and over|again and again|here and there|once or twice|one or two|two or three|(?:a|an) (?:day|week|month|hour)"
     r" or (?:two|so)|or so|or something|or anything|or whatever|and stuff|and that|and all that)\b",
     re.I,
+)
+_POINTS_BACK_AT = re.compile(  # "how likely is that really", "does that matter" (not "how long was it before")
+    r"\b(?:is|was|are|does|did|can|could|would|will)\s+(?:that|this)\b(?!\s+(?:a|an|the|my|one|pill|drug)\b)", re.I
 )
 _QUESTION_WORDS = r"what|how|why|when|which|who|where"
 _AUXILIARIES = r"is|are|does|do|did|can|could|should|would|will"

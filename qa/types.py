@@ -59,6 +59,7 @@ class QueryVectors:
     whole: np.ndarray
     aspect: np.ndarray | None = None
     asked: np.ndarray | None = None
+    own: np.ndarray | None = None  # the asking clause alone, when a story comes before it
 
 
 @dataclass

@@ -1242,3 +1242,12 @@ def test_a_part_of_its_own_before_a_comparison_is_answered(model_bot) -> None:
     assert "1 in 1,000" in answer.text and "did not differ from placebo in sexual dysfunction" in answer.text, (
         answer.text
     )
+
+
+def test_the_asking_clause_is_searched_apart_from_the_story_before_it(model_bot) -> None:
+    # the story is about libido; what is asked is how likely the seizures the cousin spoke of are
+    answer = model_bot.ask(
+        "been on lexapro 2 yrs, doc wants to add wellbutrin for the libido thing. my cousin says it gives people "
+        "seizures?? how likely is that really"
+    )
+    assert "1 in 1,000" in answer.text, answer.text

@@ -1644,3 +1644,27 @@ def test_and_if_starts_a_part() -> None:
         "what was the real remission rate in star*d, and if my first med doesn't work does that mean the others wont"
     )
     assert len(parts) == 2 and parts[1].startswith("if my first med"), parts
+
+
+def test_the_most_allowed_per_day_asks_for_a_dose_and_anyway_is_no_topic(words) -> None:
+    q = analyse("what's the most I'm allowed per day anyway on citalopram", words)
+    assert q.qtype == "dose" and "anyway" not in q.uncovered, (q.qtype, q.uncovered)
+
+
+def test_patient_phrases_for_settling_and_taking_drops_on_the_tongue() -> None:
+    vocabulary = load_vocabulary(CORPUS / "vocabulary.yaml")
+    assert "resolves" in vocabulary.expand("how long till it settles now im back on it").terms
+    assert "water" in vocabulary.expand("do you just put them on his tongue").terms
+
+
+def test_is_the_beginning_more_risky_asks_about_the_last_topic() -> None:
+    lexicon, vocabulary = load_lexicon(CORPUS / "drugs.yaml"), load_vocabulary(CORPUS / "vocabulary.yaml")
+    history = [
+        {"role": "user", "content": "can I drive on sertraline?"},
+        {
+            "role": "assistant",
+            "content": "Most people can drive normally on sertraline once they know how it affects them.",
+        },
+    ]
+    out = rewrite("my dad only started his last week, is the beginning more risky", history, lexicon, vocabulary)
+    assert "drive" in out, out
