@@ -20,7 +20,7 @@ from ingest.embedding import Embedder, make_embedder
 from ingest.lexicon import Lexicon
 from ingest.settings import Settings
 from ingest.store import IndexUnavailable, VectorStore, current_name
-from ingest.text import sentences, words
+from ingest.text import STOPWORDS, sentences, words
 from qa import messages
 from qa.answer import Draft, ExtractiveAnswerer, asks_half_life
 from qa.citations import CitationBook
@@ -644,7 +644,13 @@ def _has_story(question: Question) -> bool:
     """Whether the message tells a story in sentences before the one that asks, which is well under all its words
     ("if i have mild depression ..., how soon would they check on me again" is one question, its condition in it)."""
     told = [s for s in re.split(r"(?<=[.!?])\s+", own_words(question.text).strip()) if s]
-    return len(told) >= 2 and len(words(question.asked_text)) < STORY_SHARE * len(words(own_words(question.text)))
+    # "... do i have to pick one or the other?": a sentence with no word of its own asks about the story
+    specific = any(not is_everyday(w) for w in words(question.asked_text) if w not in STOPWORDS)
+    return (
+        len(told) >= 2
+        and specific
+        and len(words(question.asked_text)) < STORY_SHARE * len(words(own_words(question.text)))
+    )
 
 
 def _finds_nothing(part: Question) -> bool:
