@@ -128,7 +128,7 @@ _OTHERS_AT_RISK_PATTERNS = [
     r"\b(?:kill|killing|hurt|hurting|harm|harming|cut|cutting|hang|hanging)\s+(?:him|her|them)sel(?:f|ves)\b",
 ]
 _SELF = [re.compile(p) for p in _CRISIS_PATTERNS]
-_OVERDOSE_TAKEN = {p.pattern for p in _SELF if p.pattern in _OVERDOSE_TAKEN_PATTERNS}
+_OVERDOSE_TAKEN = frozenset(_OVERDOSE_TAKEN_PATTERNS)
 # "my brother took too many of his citalopram last year (hes ok now thank god). out of interest how many ...": an
 # overdose long past that the message says is over is the story of a question, not an emergency now. Both must be
 # said; "last night ... he says hes fine now" stays a crisis (any recent overdose needs emergency care).
